@@ -1,0 +1,345 @@
+// Lesson 02: the communication loop and the connection loop; the interactive client.
+
+import type { CheckDef, LessonChecks } from '../harness/check.ts';
+import { CheckFailure } from '../harness/errors.ts';
+import { pause, timing } from '../harness/timing.ts';
+import type { Peer } from '../harness/peer.ts';
+import { clientConnectionRefused, expectAlive, expectExit, noStackTrace, portInUse, stopsOnSigterm } from './common.ts';
+import { expectClientLines, readyCheck } from './shared.ts';
+
+const LESSON = '02-loop-server';
+
+/** The fake server's side of lesson 02: answer each line upper-cased (quit: bye and close), with a chosen way of writing. */
+function serveLikeLesson02(conn: Peer, opts: { byteByByte?: boolean; seen?: string[]; closeAfter?: number } = {}): Promise<void> {
+  const serving = serve(conn, opts);
+  serving.catch(() => {}); // awaited by the check; a failure before that must not go unhandled
+  return serving;
+}
+
+async function serve(conn: Peer, opts: { byteByByte?: boolean; seen?: string[]; closeAfter?: number }): Promise<void> {
+  let answered = 0;
+  for (;;) {
+    const line = await conn.readLine(timing.ready);
+    if (line === null) {
+      await conn.end();
+      return;
+    }
+    opts.seen?.push(line);
+    if (line === 'quit') {
+      await conn.send('bye\n', opts.byteByByte ? { byteByByte: true } : {});
+      await conn.end();
+      return;
+    }
+    await conn.send(line.toUpperCase() + '\n', opts.byteByByte ? { byteByByte: true } : {});
+    if (opts.closeAfter !== undefined && ++answered >= opts.closeAfter) {
+      await conn.end();
+      return;
+    }
+  }
+}
+
+const checks: CheckDef[] = [
+  readyCheck(LESSON),
+  {
+    id: 'reply-upper-case',
+    title: 'answers every line on one connection, upper-cased',
+    target: 'server',
+    shared: true,
+    needs: ['ready'],
+    hint: "Keep the connection open and answer each line as it completes: socket.write(line.toUpperCase() + '\\n'). Close only on quit or when the client leaves.",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      for (const [sent, want] of [['hello', 'HELLO'], ['Straße', 'STRASSE'], ['déjà vu', 'DÉJÀ VU']] as const) {
+        await c.send(sent + '\n');
+        await c.expectLine(want, { what: `the reply to ${JSON.stringify(sent)}`, hint: this.hint });
+      }
+    },
+  },
+  {
+    id: 'line-byte-by-byte',
+    title: 'waits for the whole line when it arrives byte by byte',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "One 'data' event is not one line. Append every chunk to a buffer and answer each complete line (up to \\n) in it; keep the rest for the next chunk.",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      await c.send('one byte at a time\n', { byteByByte: true });
+      await c.expectLine('ONE BYTE AT A TIME', { what: 'the reply to a line sent byte by byte', hint: this.hint });
+      await c.send('and again\n', { byteByByte: true });
+      await c.expectLine('AND AGAIN', { what: 'the reply to the second line sent byte by byte', hint: this.hint });
+    },
+  },
+  {
+    id: 'multibyte-split',
+    title: 'keeps a character whole when its bytes are split across reads',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "Decoding each chunk on its own (chunk.toString()) turns a split character into U+FFFD �. Call socket.setEncoding('utf8') once: Node then decodes the whole stream with one StringDecoder.",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      const line = Buffer.from('größe 欢迎\n', 'utf8');
+      await c.send(line, { splitAt: [3, 5, 10, 12] }); // inside ö, ß, 欢 and 迎
+      await c.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" split mid-character', hint: this.hint });
+    },
+  },
+  {
+    id: 'lines-in-one-write',
+    title: 'answers each of several lines that arrive in one write',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: 'One chunk can hold many lines. Loop: while the buffer holds a \\n, cut off the line before it and answer it.',
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      await c.send('alpha\nbeta\ngamma\n');
+      for (const want of ['ALPHA', 'BETA', 'GAMMA']) await c.expectLine(want, { what: `the reply ${JSON.stringify(want)}`, hint: this.hint });
+    },
+  },
+  {
+    id: 'quit-says-bye',
+    title: 'answers quit with bye and closes that connection',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "When the line is exactly quit, reply 'bye\\n' and close: socket.end('bye\\n').",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      await c.send('first\nquit\n');
+      await c.expectLine('FIRST', { what: 'the reply to "first"' });
+      await c.expectLine('bye', { what: 'the reply to "quit"', hint: this.hint });
+      await c.expectClose({ what: 'bye', hint: this.hint });
+    },
+  },
+  {
+    id: 'concurrent-clients',
+    title: 'serves three clients connected at once, answered in reverse order',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "Keep every connection's state (its socket, its buffer) inside the connection handler. A variable shared by all connections sends one client's replies to another.",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const clients = await ctx.connectMany(port, 3);
+      for (let round = 1; round <= 2; round++) {
+        for (const [i, c] of [...clients.entries()].reverse()) {
+          await c.send(`client ${i + 1} round ${round}\n`);
+          await c.expectLine(`CLIENT ${i + 1} ROUND ${round}`, { what: `the reply on ${c.name} (round ${round})`, hint: this.hint });
+        }
+      }
+    },
+  },
+  {
+    id: 'serves-client-after-client',
+    title: 'keeps serving: clients that come and go one after another',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "One client leaving ends that connection's loop, not the server: no server.close() or process.exit() in the connection handler.",
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      for (let i = 1; i <= 4; i++) {
+        expectAlive(program, `${i - 1} clients came and went`, this.hint);
+        const c = await ctx.connect(port);
+        await c.send(`guest ${i}\n`);
+        await c.expectLine(`GUEST ${i}`, { what: `the reply to guest ${i}`, hint: this.hint });
+        if (i % 2) {
+          await c.send('quit\n');
+          await c.expectLine('bye', { what: 'the reply to "quit"' });
+        } else {
+          await c.end();
+        }
+        await c.expectClose({ hint: this.hint });
+      }
+    },
+  },
+  {
+    id: 'half-close-gets-replies',
+    title: 'a client that half-closes still gets every reply, the last line without \\n too',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "On 'end' the client has stopped sending but still reads: answer what is buffered (a last line without \\n counts), then socket.end(). Create the server with { allowHalfOpen: true }.",
+    async run(ctx) {
+      const { port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      await c.send('one\ntwo\nthree');
+      await c.end();
+      for (const want of ['ONE', 'TWO', 'THREE']) await c.expectLine(want, { what: `the reply ${JSON.stringify(want)} after the client's FIN`, hint: this.hint });
+      await c.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
+    },
+  },
+  {
+    id: 'survives-reset',
+    title: 'a client that resets its connection does not stop the server',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "Give every socket an 'error' listener. A reset (RST) makes the socket emit 'error' with ECONNRESET; unhandled, it kills the server and every other client with it.",
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      const bystander = await ctx.connect(port);
+      const rude = await ctx.connect(port);
+      await rude.send('about to vanish\n');
+      await rude.expectLine('ABOUT TO VANISH');
+      await rude.send('half a li');
+      rude.reset();
+      const next = await ctx.connect(port);
+      await next.send('still there?\n');
+      await next.expectLine('STILL THERE?', { what: 'the reply to a new client after a reset', hint: this.hint });
+      await bystander.send('and me?\n');
+      await bystander.expectLine('AND ME?', { what: 'the reply to a client connected before the reset', hint: this.hint });
+      expectAlive(program, 'a client reset its connection', this.hint);
+    },
+  },
+  {
+    id: 'logs-connections',
+    title: 'logs "connected HOST:PORT" and "disconnected HOST:PORT" on stdout',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "console.log(`connected ${socket.remoteAddress}:${socket.remotePort}`) in the connection handler, and the same with disconnected on the socket's 'close' event.",
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      const addr = `127.0.0.1:${c.localPort}`;
+      const esc = addr.replace(/\./g, '\\.');
+      await program.expectStdout(new RegExp(`^connected ${esc}$`), `"connected ${addr}"`, timing.reply, this.hint);
+      await c.send('bye for now\n');
+      await c.expectLine('BYE FOR NOW');
+      await c.end();
+      await c.expectClose();
+      await program.expectStdout(new RegExp(`^disconnected ${esc}$`), `"disconnected ${addr}"`, timing.reply, this.hint);
+    },
+  },
+  {
+    id: 'idle-uses-no-cpu',
+    title: 'uses no CPU while idle after clients have left',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: "Never poll: no loop that calls socket.read() again and again, no setImmediate/setInterval spinning. Let 'data', 'end' and 'close' events call you. (Python's version of this bug: a loop on recv() that returns b'' forever after the client left.)",
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      for (const how of ['end', 'quit', 'reset'] as const) {
+        const c = await ctx.connect(port);
+        await c.send(`leaving by ${how}\n`);
+        await c.expectLine(`LEAVING BY ${how.toUpperCase()}`);
+        if (how === 'end') await c.end();
+        if (how === 'quit') await c.send('quit\n');
+        if (how === 'reset') c.reset();
+        else await c.waitForEnd();
+      }
+      const before = program.cpuTicks();
+      if (before === undefined) {
+        ctx.transcript.note('tester', 'CPU time cannot be read on this system (no /proc); measuring skipped');
+        return;
+      }
+      const windowMs = 400;
+      await pause(windowMs); // a measurement window, not a wait for an event
+      const after = program.cpuTicks() ?? before;
+      const usedMs = (after - before) * 10; // clock ticks are 10 ms on Linux
+      ctx.transcript.note('tester', `the server used ${usedMs} ms of CPU in ${windowMs} ms of idling`);
+      if (usedMs > windowMs * 0.25) {
+        throw new CheckFailure('BUSY', `the server used ${usedMs} ms of CPU in ${windowMs} ms with no clients talking`, {
+          expected: 'close to 0 ms of CPU while idle',
+          actual: `${Math.round((usedMs / windowMs) * 100)}% of a core`,
+          hint: this.hint,
+        });
+      }
+      expectAlive(program, 'its clients left', this.hint);
+    },
+  },
+  portInUse('02'),
+  stopsOnSigterm(),
+  {
+    id: 'client-prints-replies',
+    title: 'the client sends each line and prints each reply, even when replies arrive byte by byte',
+    target: 'client',
+    hint: "Buffer the server's bytes and print one line per \\n; decode with socket.setEncoding('utf8') so a split character stays whole.",
+    async run(ctx) {
+      const fake = await ctx.fakeServer();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
+      const conn = await fake.nextConnection();
+      const serving = serveLikeLesson02(conn, { byteByByte: true });
+      program.writeStdin('hello\n');
+      await program.expectStdout(/^HELLO$/, 'the reply "HELLO"', timing.reply, this.hint);
+      program.writeStdin('grüß dich\n');
+      await program.expectStdout(/^GRÜSS DICH$/, 'the reply "GRÜSS DICH"', timing.reply, this.hint);
+      program.writeStdin('quit\n');
+      await serving;
+      await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
+      noStackTrace(program, 'after quit', this.hint);
+      expectClientLines(program, ['HELLO', 'GRÜSS DICH'], this.hint);
+    },
+  },
+  {
+    id: 'client-skips-empty-lines',
+    title: 'the client never sends an empty line',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "Skip an empty input line instead of sending it. (In Python send(b'') sends nothing and the client then waits forever for a reply.)",
+    async run(ctx) {
+      const fake = await ctx.fakeServer();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'one\n\ntwo\n');
+      const conn = await fake.nextConnection();
+      const seen: string[] = [];
+      const serving = serveLikeLesson02(conn, { seen });
+      await expectExit(program, 0, 'its input ended', this.hint).catch((e: unknown) => {
+        throw seen.length < 2 ? new CheckFailure('TIMEOUT', `the client stopped after sending ${JSON.stringify(seen)}: it never sent "two"`, { expected: 'the lines "one" and "two", nothing between them', actual: `${JSON.stringify(seen)}\n${program.describeOutput()}`, hint: this.hint }) : e;
+      });
+      await serving;
+      if (seen.some((l) => l.trim() === '')) {
+        throw new CheckFailure('WRONG_BYTES', 'the client sent an empty line', { expected: '"one\\n" then "two\\n"', actual: seen.map((l) => JSON.stringify(l + '\n')).join(' then '), hint: this.hint });
+      }
+      expectClientLines(program, ['ONE', 'TWO'], this.hint);
+    },
+  },
+  {
+    id: 'client-end-of-stdin',
+    title: 'at the end of its input the client still prints the replies, then exits 0',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "When stdin ends, half-close (socket.end()) but keep reading: exit only when the server has closed ('end'), so the last replies are printed.",
+    async run(ctx) {
+      const fake = await ctx.fakeServer();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'first words\nlast words\n');
+      const conn = await fake.nextConnection();
+      const serving = serveLikeLesson02(conn, { byteByByte: true });
+      await expectExit(program, 0, 'its input ended', this.hint);
+      await serving;
+      expectClientLines(program, ['FIRST WORDS', 'LAST WORDS'], this.hint);
+    },
+  },
+  {
+    id: 'client-server-closes-first',
+    title: 'the client says "connection closed by server" and exits 0 when the server closes first',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "On the socket's 'end' event, when you did not send quit and your input has not ended, print `connection closed by server` and exit 0.",
+    async run(ctx) {
+      const fake = await ctx.fakeServer();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
+      const conn = await fake.nextConnection();
+      const serving = serveLikeLesson02(conn, { closeAfter: 1 });
+      program.writeStdin('are you there?\n');
+      await serving;
+      await expectExit(program, 0, 'the server closed the connection', this.hint);
+      noStackTrace(program, 'when the server closed', this.hint);
+      const said = [...program.stdoutLines, ...program.stderrLines].some((l) => l.trim() === 'connection closed by server');
+      if (!said) {
+        throw new CheckFailure('OUTPUT', 'the client did not say "connection closed by server"', { expected: 'the line "connection closed by server"', actual: program.describeOutput(), hint: this.hint });
+      }
+      expectClientLines(program, ['ARE YOU THERE?'], this.hint);
+    },
+  },
+  clientConnectionRefused('02'),
+];
+
+export const lesson02: LessonChecks = { lesson: LESSON, checks };

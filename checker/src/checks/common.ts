@@ -1,0 +1,131 @@
+// Checks that every lesson's programs share through COURSE.md's program contract,
+// as factories so each lesson can word its hints.
+
+import net from 'node:net';
+import type { CheckContext, CheckDef } from '../harness/check.ts';
+import { CheckFailure } from '../harness/errors.ts';
+import { closedPort, type Program } from '../harness/program.ts';
+import { timing } from '../harness/timing.ts';
+
+export const STACK_LINE = /^\s+at .+(\(|:\d+)/;
+
+/** Fails when the program printed a stack trace on stderr. */
+export function noStackTrace(program: Program, what: string, hint: string): void {
+  if (program.stderrLines.some((l) => STACK_LINE.test(l))) {
+    throw new CheckFailure('STACK_TRACE', `${program.label} printed a stack trace ${what}`, {
+      expected: 'one clear line on stderr',
+      actual: program.describeOutput(),
+      hint,
+    });
+  }
+}
+
+/** The program must exit by itself with `code` within the exit deadline. */
+export async function expectExit(program: Program, code: number, what: string, hint: string): Promise<void> {
+  const exit = await program.waitForExit();
+  if (!exit) {
+    throw new CheckFailure('TIMEOUT', `${program.label} was still running ${timing.exit} ms after ${what}`, {
+      expected: `exit code ${code}`,
+      actual: `still running\n${program.describeOutput()}`,
+      hint,
+    });
+  }
+  if (exit.code !== code) {
+    throw new CheckFailure('EXIT_CODE', `${program.label} ${program.describeExit()} after ${what}`, {
+      expected: `exit code ${code}`,
+      actual: `${program.describeExit()}\n${program.describeOutput()}`,
+      hint,
+    });
+  }
+}
+
+/** A busy port gives one clear line on stderr and exit 1, never a stack trace. */
+export function portInUse(lesson: string): CheckDef {
+  return {
+    id: 'port-in-use',
+    title: 'a port already in use gives one clear line and exit 1',
+    target: 'server',
+    needs: ['ready'],
+    hint: "Listen for the server's 'error' event; for EADDRINUSE print one line (`cannot listen on HOST:PORT: address already in use`) to stderr and exit with code 1.",
+    async run(ctx: CheckContext) {
+      const blocker = net.createServer();
+      ctx.defer(() => new Promise<void>((r) => blocker.close(() => r())));
+      await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+      const port = (blocker.address() as net.AddressInfo).port;
+      ctx.transcript.note('tester', `the tester holds 127.0.0.1:${port} and starts the server on it`);
+      const program = await ctx.start('server', ['--host', '127.0.0.1', '--port', String(port)]);
+      const hint = `Listen for the server's 'error' event. For EADDRINUSE print one line to stderr naming the address, then exit with code 1. (Python raises OSError: [Errno 98] Address already in use; SO_REUSEADDR does not let two servers listen on one port.) Try it: \`npm run run -- ${lesson} server\` twice.`;
+      await expectExit(program, 1, 'its port was already in use', hint);
+      noStackTrace(program, 'when its port was in use', hint);
+      const lines = program.stderrLines.filter((l) => l.trim().length > 0);
+      if (lines.length !== 1) {
+        throw new CheckFailure('OUTPUT', `the server printed ${lines.length} lines on stderr, not one`, {
+          expected: `one line on stderr, such as "cannot listen on 127.0.0.1:${port}: address already in use"`,
+          actual: program.describeOutput(),
+          hint,
+        });
+      }
+    },
+  };
+}
+
+/**
+ * SIGTERM (and SIGINT) stop the server: it closes its connections and exits 0.
+ * Runs on the shared server, so it must be the last shared check of a lesson.
+ */
+export function stopsOnSigterm(): CheckDef {
+  return {
+    id: 'stops-on-sigterm',
+    title: 'SIGTERM closes the connections and exits 0',
+    target: 'server',
+    shared: true,
+    needs: ['ready'],
+    hint: "process.once('SIGTERM', ...) and process.once('SIGINT', ...): server.close(), destroy the open sockets, exit 0.",
+    async run(ctx) {
+      const { program, port } = await ctx.sharedServer();
+      const c = await ctx.connect(port);
+      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server', 'tester');
+      program.signal('SIGTERM');
+      // An open connection must not keep it alive: server.close() alone waits for every client to leave.
+      await expectExit(program, 0, 'SIGTERM with a client still connected', this.hint);
+      c.destroy();
+    },
+  };
+}
+
+/** A client that cannot connect prints one line naming the address and the reason, and exits 1. */
+export function clientConnectionRefused(lesson: string, args: string[] = []): CheckDef {
+  return {
+    id: 'client-connection-refused',
+    title: 'the client reports a refused connection in one line and exits 1',
+    target: 'client',
+    hint: `Listen for the socket's 'error' event: print one line such as \`cannot connect to 127.0.0.1:PORT: connection refused\` to stderr and exit 1. Try \`npm run run -- ${lesson} client --port 1\`.`,
+    async run(ctx) {
+      const port = await closedPort();
+      ctx.transcript.note('tester', `nothing listens on 127.0.0.1:${port}`);
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(port), ...args], 'keep');
+      await expectExit(program, 1, 'its connection was refused', this.hint);
+      noStackTrace(program, 'when the connection was refused', this.hint);
+      const lines = program.stderrLines.filter((l) => l.trim().length > 0);
+      const line = lines[0] ?? '';
+      if (lines.length !== 1 || !line.includes(`127.0.0.1:${port}`)) {
+        throw new CheckFailure('OUTPUT', 'the client did not report the refused connection in one stderr line naming the address', {
+          expected: `one line on stderr that names 127.0.0.1:${port} and the reason`,
+          actual: program.describeOutput(),
+          hint: this.hint,
+        });
+      }
+    },
+  };
+}
+
+/** Fails if the server process is gone. */
+export function expectAlive(program: Program, after: string, hint: string): void {
+  if (program.exit) {
+    throw new CheckFailure('EXITED', `the server ${program.describeExit()} after ${after}`, {
+      expected: 'the server keeps running and serves the next client',
+      actual: program.describeOutput(),
+      hint,
+    });
+  }
+}

@@ -1,0 +1,36 @@
+// The netlings command: every learner and instructor command dispatches from here.
+// Errors a user can fix are one clear line; the checker's own stack traces only with NETLINGS_DEBUG=1.
+
+import { UsageError } from '../lessons.ts';
+import { checkCommand } from './check.ts';
+import { flakeCommand } from './flake.ts';
+import { startCommand } from './start.ts';
+
+const commands: Record<string, (argv: string[]) => Promise<number>> = {
+  check: checkCommand,
+  start: startCommand,
+  flake: flakeCommand,
+};
+
+export async function main(argv: string[]): Promise<number> {
+  const [name = 'start', ...rest] = argv;
+  const command = commands[name];
+  if (!command) {
+    console.error(`netlings: unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')}`);
+    return 2;
+  }
+  process.on('unhandledRejection', (e) => {
+    if (process.env['NETLINGS_DEBUG']) console.error('unhandled rejection in the checker:', e);
+  });
+  try {
+    return await command(rest);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`netlings ${name}: ${e.message}`);
+      return 2;
+    }
+    console.error(`netlings ${name}: the checker itself failed: ${e instanceof Error ? e.message : String(e)} (a netlings bug; NETLINGS_DEBUG=1 shows the stack)`);
+    if (process.env['NETLINGS_DEBUG']) console.error(e);
+    return 70;
+  }
+}

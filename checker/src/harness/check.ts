@@ -1,0 +1,135 @@
+// What a check is, and the context it runs in: one transcript, cleanups registered before use,
+// and helpers that start the learner's programs and open connections.
+
+import { FakeServer } from './fake-server.ts';
+import { Peer } from './peer.ts';
+import { startProgram, startServer, type Program } from './program.ts';
+import { Transcript } from './transcript.ts';
+
+export interface CheckDef {
+  /** Stable id, used by --json, mutants and grades: "reply-upper-case". */
+  id: string;
+  /** The behaviour, as a learner would say it: "replies with the line upper-cased". */
+  title: string;
+  /** Which program the check grades. */
+  target: 'server' | 'client';
+  /** Checks that must pass first; when one fails this one is skipped (so the first failure is the one to read). */
+  needs?: string[];
+  /** Runs against the server shared by the lesson's checks (started once, restarted after a failure). */
+  shared?: boolean;
+  /** What to try when this check fails, unless the failure carries its own hint. */
+  hint: string;
+  run(ctx: CheckContext): Promise<void>;
+}
+
+export interface LessonChecks {
+  /** The lesson folder name: "02-loop-server". */
+  lesson: string;
+  checks: CheckDef[];
+}
+
+export interface RunningServer {
+  program: Program;
+  port: number;
+}
+
+/** The lesson's shared server: started on first use, restarted when it died or after a failed check. */
+export class SharedServer {
+  private current: RunningServer | undefined;
+  private starts = 0;
+  constructor(
+    private readonly root: string,
+    private readonly lesson: string,
+  ) {}
+
+  async get(ctx: CheckContext): Promise<RunningServer> {
+    if (this.current && this.current.program.exit === undefined) {
+      this.current.program.retarget(ctx.transcript);
+      ctx.transcript.note('server', `(the server started for an earlier check, pid ${this.current.program.pid}, port ${this.current.port})`, 'program');
+      return this.current;
+    }
+    await this.discard();
+    const label = ++this.starts === 1 ? 'server' : `server#${this.starts}`;
+    let started: RunningServer | undefined;
+    const cleanups: (() => Promise<void>)[] = [];
+    try {
+      started = await startServer(
+        { root: this.root, lesson: this.lesson, transcript: ctx.transcript, label, args: ['--host', '127.0.0.1', '--port', '0'] },
+        (c) => cleanups.push(c),
+      );
+    } catch (e) {
+      await Promise.all(cleanups.map((c) => c()));
+      throw e;
+    }
+    this.current = started;
+    return started;
+  }
+
+  async discard(): Promise<void> {
+    const c = this.current;
+    this.current = undefined;
+    if (c) await c.program.kill();
+  }
+}
+
+export class CheckContext {
+  readonly transcript = new Transcript();
+  private readonly cleanups: (() => Promise<void> | void)[] = [];
+  private peers = 0;
+
+  constructor(
+    readonly root: string,
+    readonly lesson: string,
+    private readonly shared: SharedServer,
+  ) {}
+
+  /** Registers a cleanup; they run last-registered first, whatever the check did. */
+  defer(fn: () => Promise<void> | void): void {
+    this.cleanups.push(fn);
+  }
+
+  async cleanup(): Promise<void> {
+    while (this.cleanups.length) {
+      const fn = this.cleanups.pop();
+      try {
+        await fn?.();
+      } catch {
+        // cleanup is best effort; the group kill is the backstop
+      }
+    }
+  }
+
+  /** The lesson's shared server (for checks marked shared). */
+  sharedServer(): Promise<RunningServer> {
+    return this.shared.get(this);
+  }
+
+  /** A server of this check's own, e.g. for a busy port or a signal. */
+  ownServer(args: string[] = ['--host', '127.0.0.1', '--port', '0'], label = 'server'): Promise<RunningServer> {
+    return startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args }, (c) => this.defer(c));
+  }
+
+  /** Starts a program without waiting for a ready line (a client, or a server expected to fail). */
+  start(role: 'server' | 'client', args: string[], stdin?: string | 'keep', label?: string): Promise<Program> {
+    return startProgram(
+      { root: this.root, lesson: this.lesson, role, args, transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role },
+      (p) => this.defer(() => p.kill()),
+    );
+  }
+
+  /** A tester client connected to port; destroyed at cleanup. */
+  connect(port: number, name?: string): Promise<Peer> {
+    return Peer.connect(port, name ?? `c${++this.peers}`, this.transcript, (p) => this.defer(() => p.destroy()));
+  }
+
+  /** n tester clients, all connected before any sends. */
+  connectMany(port: number, n: number): Promise<Peer[]> {
+    return Promise.all(Array.from({ length: n }, () => this.connect(port)));
+  }
+
+  async fakeServer(): Promise<FakeServer> {
+    const fake = await FakeServer.start(this.transcript);
+    this.defer(() => fake.close());
+    return fake;
+  }
+}

@@ -1,0 +1,72 @@
+// The tester as a server, for grading a learner's client. Half-open connections are allowed,
+// so a client that ends its side after its last line still gets its replies.
+
+import net from 'node:net';
+import { CheckFailure } from './errors.ts';
+import { Peer } from './peer.ts';
+import { timing } from './timing.ts';
+import type { Transcript } from './transcript.ts';
+
+export class FakeServer {
+  private readonly server: net.Server;
+  private readonly transcript: Transcript;
+  private readonly accepted: Peer[] = [];
+  private readonly all: Peer[] = [];
+  private wake: (() => void)[] = [];
+  private count = 0;
+  port = 0;
+
+  private constructor(transcript: Transcript) {
+    this.transcript = transcript;
+    this.server = net.createServer({ allowHalfOpen: true }, (socket) => {
+      const name = `fake#${++this.count}`;
+      const peer = new Peer(socket, name, transcript);
+      transcript.note(name, `the client connected from port ${socket.remotePort ?? '?'}`);
+      this.accepted.push(peer);
+      this.all.push(peer);
+      const w = this.wake;
+      this.wake = [];
+      for (const f of w) f();
+    });
+  }
+
+  /** Listens on 127.0.0.1 at a free port. The caller registers close() as cleanup before using it. */
+  static async start(transcript: Transcript): Promise<FakeServer> {
+    const fake = new FakeServer(transcript);
+    await new Promise<void>((resolve, reject) => {
+      fake.server.once('error', reject);
+      fake.server.listen(0, '127.0.0.1', () => resolve());
+    });
+    fake.port = (fake.server.address() as net.AddressInfo).port;
+    transcript.note('fake', `fake server listening on 127.0.0.1:${fake.port}`);
+    return fake;
+  }
+
+  /** The next connection from the client, waiting (bounded) for it to arrive. */
+  async nextConnection(within: number = timing.ready, hint?: string): Promise<Peer> {
+    const deadline = performance.now() + within;
+    while (this.accepted.length === 0) {
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        throw new CheckFailure('TIMEOUT', `the client did not connect to 127.0.0.1:${this.port} within ${within} ms`, {
+          expected: `a connection to the --host and --port the client was given (127.0.0.1:${this.port})`,
+          actual: 'no connection',
+          hint: hint ?? 'Connect to the host and port from the command line (--host, --port), not to a constant.',
+        });
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.wake.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+    return this.accepted.shift() as Peer;
+  }
+
+  async close(): Promise<void> {
+    for (const p of this.all) p.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
