@@ -174,8 +174,8 @@ const checks: CheckDef[] = [
     hint: "Join the message arguments with spaces and send them once, ending with '\\n': socket.write(message + '\\n').",
     async run(ctx) {
       const fake = await ctx.fakeServer();
-      await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'hello', 'wörld'], 'keep');
-      const conn = await fake.nextConnection();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'hello', 'wörld'], 'keep');
+      const conn = await fake.nextConnection(program);
       await conn.send(GREETING + '\n');
       const line = await conn.readLine();
       if (line !== 'hello wörld') {
@@ -196,7 +196,7 @@ const checks: CheckDef[] = [
     async run(ctx) {
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'straße'], 'keep');
-      const conn = await fake.nextConnection();
+      const conn = await fake.nextConnection(program);
       await conn.send(GREETING + '\n', { byteByByte: true });
       await conn.readLine();
       await conn.send('STRASSE\n', { byteByByte: true });

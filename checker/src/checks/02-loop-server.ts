@@ -26,8 +26,9 @@ async function serve(conn: Peer, opts: { byteByByte?: boolean; seen?: string[]; 
     }
     opts.seen?.push(line);
     if (line === 'quit') {
-      await conn.send('bye\n', opts.byteByByte ? { byteByByte: true } : {});
-      await conn.end();
+      // A client may leave right after sending quit without reading bye: that is fair.
+      await conn.send('bye\n', opts.byteByByte ? { byteByByte: true } : {}).catch(() => {});
+      if (!conn.socket.destroyed) await conn.end();
       return;
     }
     await conn.send(line.toUpperCase() + '\n', opts.byteByByte ? { byteByByte: true } : {});
@@ -266,7 +267,7 @@ const checks: CheckDef[] = [
     async run(ctx) {
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
-      const conn = await fake.nextConnection();
+      const conn = await fake.nextConnection(program);
       const serving = serveLikeLesson02(conn, { byteByByte: true });
       program.writeStdin('hello\n');
       await program.expectStdout(/^HELLO$/, 'the reply "HELLO"', timing.reply, this.hint);
@@ -288,7 +289,7 @@ const checks: CheckDef[] = [
     async run(ctx) {
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'one\n\ntwo\n');
-      const conn = await fake.nextConnection();
+      const conn = await fake.nextConnection(program);
       const seen: string[] = [];
       const serving = serveLikeLesson02(conn, { seen });
       await expectExit(program, 0, 'its input ended', this.hint).catch((e: unknown) => {
@@ -310,7 +311,7 @@ const checks: CheckDef[] = [
     async run(ctx) {
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'first words\nlast words\n');
-      const conn = await fake.nextConnection();
+      const conn = await fake.nextConnection(program);
       const serving = serveLikeLesson02(conn, { byteByByte: true });
       await expectExit(program, 0, 'its input ended', this.hint);
       await serving;
@@ -326,7 +327,7 @@ const checks: CheckDef[] = [
     async run(ctx) {
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
-      const conn = await fake.nextConnection();
+      const conn = await fake.nextConnection(program);
       const serving = serveLikeLesson02(conn, { closeAfter: 1 });
       program.writeStdin('are you there?\n');
       await serving;

@@ -12,9 +12,10 @@ export const STACK_LINE = /^\s+at .+(\(|:\d+)/;
 /** Fails when the program printed a stack trace on stderr. */
 export function noStackTrace(program: Program, what: string, hint: string): void {
   if (program.stderrLines.some((l) => STACK_LINE.test(l))) {
+    const error = program.stderrLines.find((l) => /^\w*Error\b/.test(l)) ?? program.stderrLines.find((l) => l.trim()) ?? '';
     throw new CheckFailure('STACK_TRACE', `${program.label} printed a stack trace ${what}`, {
       expected: 'one clear line on stderr',
-      actual: program.describeOutput(),
+      actual: `a stack trace (${program.stderrLines.length} lines on stderr, the whole of it in the transcript) for:\n  ${error.trim()}`,
       hint,
     });
   }

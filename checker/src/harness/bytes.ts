@@ -110,12 +110,12 @@ export function hexDiff(expected: Uint8Array, actual: Uint8Array): string {
     }
     return cells.join(' ');
   };
-  const caret = ' '.repeat((i - start) * 3) + '^^';
+  const label = (name: string) => `${name.padEnd(8)} @${start}: `;
   return [
     `first difference at byte ${i}`,
-    `expected @${start}: ${row(expected)}`,
-    `actual   @${start}: ${row(actual)}`,
-    `              ${' '.repeat(String(start).length)}${caret}`,
+    `${label('expected')}${row(expected)}`,
+    `${label('actual')}${row(actual)}`,
+    `${' '.repeat(label('actual').length + (i - start) * 3)}^^`,
   ].join('\n');
 }
 

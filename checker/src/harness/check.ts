@@ -43,10 +43,18 @@ export class SharedServer {
   ) {}
 
   async get(ctx: CheckContext): Promise<RunningServer> {
-    if (this.current && this.current.program.exit === undefined) {
-      this.current.program.retarget(ctx.transcript);
-      ctx.transcript.note('server', `(the server started for an earlier check, pid ${this.current.program.pid}, port ${this.current.port})`, 'program');
-      return this.current;
+    const c = this.current;
+    if (c && c.program.exit === undefined) {
+      // Reuse it only while it still listens on its port (where /proc can tell). A server that stopped
+      // accepting after an earlier check's client is replaced, so the check about that bug is the one
+      // that reports it, and the others still grade what they are about.
+      const listening = c.program.listening();
+      if (listening === undefined || listening.some((a) => a.endsWith(`:${c.port}`))) {
+        c.program.retarget(ctx.transcript);
+        ctx.transcript.note('server', `(the server started for an earlier check, pid ${c.program.pid}, port ${c.port})`, 'program');
+        return c;
+      }
+      ctx.transcript.note('server', `(the server of the earlier checks no longer listens on port ${c.port}; a new one is started)`, 'program');
     }
     await this.discard();
     const label = ++this.starts === 1 ? 'server' : `server#${this.starts}`;

@@ -6,6 +6,7 @@ import { CheckFailure } from './errors.ts';
 import { Peer } from './peer.ts';
 import { timing } from './timing.ts';
 import type { Transcript } from './transcript.ts';
+import type { Program } from './program.ts';
 
 export class FakeServer {
   private readonly server: net.Server;
@@ -24,9 +25,7 @@ export class FakeServer {
       transcript.note(name, `the client connected from port ${socket.remotePort ?? '?'}`);
       this.accepted.push(peer);
       this.all.push(peer);
-      const w = this.wake;
-      this.wake = [];
-      for (const f of w) f();
+      this.wakeAll();
     });
   }
 
@@ -42,11 +41,26 @@ export class FakeServer {
     return fake;
   }
 
-  /** The next connection from the client, waiting (bounded) for it to arrive. */
-  async nextConnection(within: number = timing.ready, hint?: string): Promise<Peer> {
+  /**
+   * The next connection from the client, waiting (bounded) for it to arrive.
+   * With the client's program given, its exit ends the wait at once.
+   */
+  async nextConnection(program?: Program, within: number = timing.ready, hint?: string): Promise<Peer> {
     const deadline = performance.now() + within;
+    let exited = false;
+    void program?.exited.then(() => {
+      exited = true;
+      this.wakeAll();
+    });
     while (this.accepted.length === 0) {
       const left = deadline - performance.now();
+      if (exited && program) {
+        throw new CheckFailure('EXITED', `the client ${program.describeExit()} without connecting to 127.0.0.1:${this.port}`, {
+          expected: `a connection to 127.0.0.1:${this.port} (the --host and --port it was given)`,
+          actual: program.describeOutput(),
+          hint: hint ?? 'Connect with net.connect({ host, port }) using the values from --host and --port.',
+        });
+      }
       if (left <= 0) {
         throw new CheckFailure('TIMEOUT', `the client did not connect to 127.0.0.1:${this.port} within ${within} ms`, {
           expected: `a connection to the --host and --port the client was given (127.0.0.1:${this.port})`,
@@ -63,6 +77,12 @@ export class FakeServer {
       });
     }
     return this.accepted.shift() as Peer;
+  }
+
+  private wakeAll(): void {
+    const w = this.wake;
+    this.wake = [];
+    for (const f of w) f();
   }
 
   async close(): Promise<void> {

@@ -9,7 +9,7 @@ interface Entry {
   at: number;
   source: Source;
   conn: string;
-  dir: 'send' | 'recv' | 'note';
+  dir: 'send' | 'recv' | 'note' | 'stdout' | 'stderr';
   offset: number;
   chunks: Buffer[];
   text?: string;
@@ -25,9 +25,10 @@ export class Transcript {
 
   /** Bytes the tester sent (group: one logical send, however many writes it took). */
   sent(conn: string, offset: number, chunk: Buffer, group: number): void {
-    const last = this.entries.at(-1);
-    if (last && last.dir === 'send' && last.conn === conn && last.group === group) {
-      last.chunks.push(chunk);
+    // One logical send stays one line even when received bytes or output came between its writes.
+    const same = this.entries.findLast((e) => e.dir === 'send' && e.conn === conn);
+    if (same && same.group === group) {
+      same.chunks.push(chunk);
       return;
     }
     this.push({ at: this.now(), source: 'tester', conn, dir: 'send', offset, chunks: [chunk], group });
@@ -53,7 +54,7 @@ export class Transcript {
       at: this.now(),
       source: stream === 'stdout' ? 'program' : 'program:stderr',
       conn: label,
-      dir: 'note',
+      dir: stream,
       offset: 0,
       chunks: [],
       text: line,
@@ -89,9 +90,10 @@ export class Transcript {
 function formatEntry(e: Entry): string {
   const time = `${String(e.at).padStart(5)}ms`;
   if (e.dir === 'note') {
-    const who = e.source === 'tester' ? `tester ${e.conn}` : e.source === 'program' ? `${e.conn} stdout` : `${e.conn} stderr`;
+    const who = e.source === 'tester' ? (e.conn === 'tester' ? 'tester' : `tester ${e.conn}`) : e.conn;
     return `${time} [${who}] ${e.text ?? ''}`;
   }
+  if (e.dir === 'stdout' || e.dir === 'stderr') return `${time} [${e.conn} ${e.dir}] ${e.text ?? ''}`;
   const arrow = e.dir === 'send' ? '→' : '←';
   const total = e.chunks.reduce((n, c) => n + c.length, 0);
   const all = Buffer.concat(e.chunks);

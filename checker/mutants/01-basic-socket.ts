@@ -1,0 +1,75 @@
+import type { Mutant } from './mutant.ts';
+
+export const mutants: Mutant[] = [
+  {
+    id: 'greeting-latin1',
+    file: 'src/server.ts',
+    bug: 'sends the greeting string in latin1 instead of UTF-8 (bytes vs strings)',
+    catches: 'greeting',
+    edits: [['socket.write(GREETING);', "socket.write(GREETING, 'latin1');"]],
+  },
+  {
+    id: 'chunk-is-a-line',
+    file: 'src/server.ts',
+    bug: "treats one 'data' chunk as one whole line (recv(1024) taken as one message)",
+    catches: 'line-byte-by-byte',
+    edits: [['    line += text;\n', "    return answer(text.split('\\n')[0] ?? ''); // one read, one line\n"]],
+  },
+  {
+    id: 'decodes-each-chunk',
+    file: 'src/server.ts',
+    bug: 'decodes every chunk on its own, breaking characters split across reads',
+    catches: 'multibyte-split',
+    edits: [
+      ["  socket.setEncoding('utf8');\n", ''],
+      ["socket.on('data', (text: string) => {", "socket.on('data', (chunk: Buffer) => {\n    const text = chunk.toString('utf8');"],
+    ],
+  },
+  {
+    id: 'replies-to-the-whole-chunk',
+    file: 'src/server.ts',
+    bug: 'answers everything received so far instead of the first line only',
+    catches: 'one-line-per-connection',
+    edits: [['if (nl >= 0) answer(line.slice(0, nl));', 'if (nl >= 0) answer(line.trimEnd());']],
+  },
+  {
+    id: 'no-error-listener',
+    file: 'src/server.ts',
+    bug: "no 'error' listener on the socket, so a client's reset crashes the server",
+    catches: 'survives-reset',
+    edits: [["  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer}: ${err.code ?? err.message}`));\n", '']],
+  },
+  {
+    id: 'stops-after-first-client',
+    file: 'src/server.ts',
+    bug: 'closes the listening socket once the first client arrives (accept() called once)',
+    catches: 'serves-client-after-client',
+    edits: [['function serve(socket: net.Socket): void {\n', 'function serve(socket: net.Socket): void {\n  server.close(); // one client is all we serve\n']],
+  },
+  {
+    id: 'drops-last-line-without-newline',
+    file: 'src/server.ts',
+    bug: 'ignores the text the client sent before half-closing when it has no \\n',
+    catches: 'last-line-without-newline',
+    edits: [['    if (!answered && line.length > 0) answer(line);\n    else socket.end();', '    socket.end();']],
+  },
+  {
+    id: 'client-prints-first-chunk',
+    file: 'src/client.ts',
+    bug: "the client takes its first 'data' chunk as the whole greeting",
+    catches: 'client-prints-dribbled-replies',
+    edits: [['  buffered += text;\n', "  buffered += lines.length === 0 && !text.includes('\\n') ? text + '\\n' : text; // one read, one message\n"]],
+  },
+  {
+    id: 'client-no-error-listener',
+    file: 'src/client.ts',
+    bug: "the client has no 'error' listener, so a refused connection is a stack trace",
+    catches: 'client-connection-refused',
+    edits: [
+      [
+        "socket.on('error', (err: NodeJS.ErrnoException) => {\n  const what = connected ? 'lost the connection to' : 'cannot connect to';\n  console.error(`${what} ${host}:${port}: ${reason(err)}`);\n  process.exit(1);\n});\n",
+        '',
+      ],
+    ],
+  },
+];
