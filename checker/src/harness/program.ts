@@ -21,6 +21,22 @@ function killAllGroups(): void {
 }
 process.on('exit', killAllGroups);
 
+// A signal's default action skips 'exit' handlers, and the programs are in groups of their own
+// (the terminal's Ctrl-C does not reach them): kill them, then let the signal do what it would have.
+let signalsHooked = false;
+function hookSignals(): void {
+  if (signalsHooked) return;
+  signalsHooked = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      killAllGroups();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
 export function killGroup(pid: number): void {
   try {
     process.kill(-pid, 'SIGKILL');
@@ -243,6 +259,7 @@ export async function startProgram(opts: StartOptions, started: (p: Program) => 
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: '', ...opts.env },
   });
+  hookSignals();
   if (child.pid !== undefined) live.add(child.pid);
   const program = new Program(file, child, label, opts.transcript);
   started(program);
