@@ -2,6 +2,7 @@
 // so a client that ends its side after its last line still gets its replies.
 
 import net from 'node:net';
+import { Waiter } from './waiter.ts';
 import { CheckFailure } from './errors.ts';
 import { Peer } from './peer.ts';
 import { timing } from './timing.ts';
@@ -13,7 +14,7 @@ export class FakeServer {
   private readonly transcript: Transcript;
   private readonly accepted: Peer[] = [];
   private readonly all: Peer[] = [];
-  private wake: (() => void)[] = [];
+  private readonly waiter = new Waiter();
   private count = 0;
   port = 0;
 
@@ -46,14 +47,13 @@ export class FakeServer {
    * With the client's program given, its exit ends the wait at once.
    */
   async nextConnection(program?: Program, within: number = timing.ready, hint?: string): Promise<Peer> {
-    const deadline = performance.now() + within;
     let exited = false;
     void program?.exited.then(() => {
       exited = true;
       this.wakeAll();
     });
-    while (this.accepted.length === 0) {
-      const left = deadline - performance.now();
+    await this.waiter.until(() => this.accepted.length > 0 || exited, within);
+    if (this.accepted.length === 0) {
       if (exited && program) {
         throw new CheckFailure('EXITED', `the client ${program.describeExit()} without connecting to 127.0.0.1:${this.port}`, {
           expected: `a connection to 127.0.0.1:${this.port} (the --host and --port it was given)`,
@@ -61,28 +61,17 @@ export class FakeServer {
           hint: hint ?? 'Connect with net.connect({ host, port }) using the values from --host and --port.',
         });
       }
-      if (left <= 0) {
-        throw new CheckFailure('TIMEOUT', `the client did not connect to 127.0.0.1:${this.port} within ${within} ms`, {
-          expected: `a connection to the --host and --port the client was given (127.0.0.1:${this.port})`,
-          actual: 'no connection',
-          hint: hint ?? 'Connect to the host and port from the command line (--host, --port), not to a constant.',
-        });
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
+      throw new CheckFailure('TIMEOUT', `the client did not connect to 127.0.0.1:${this.port} within ${within} ms`, {
+        expected: `a connection to the --host and --port the client was given (127.0.0.1:${this.port})`,
+        actual: 'no connection',
+        hint: hint ?? 'Connect to the host and port from the command line (--host, --port), not to a constant.',
       });
     }
     return this.accepted.shift() as Peer;
   }
 
   private wakeAll(): void {
-    const w = this.wake;
-    this.wake = [];
-    for (const f of w) f();
+    this.waiter.notify();
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // Every expectation waits for an event with a deadline and fails with what arrived.
 
 import net from 'node:net';
+import { Waiter } from './waiter.ts';
 import { CheckFailure, withDeadline } from './errors.ts';
 import { hexDiff, isText, showBytes } from './bytes.ts';
 import { pause, timing } from './timing.ts';
@@ -36,7 +37,7 @@ export class Peer {
   private ended = false;
   private closed = false;
   private socketError: Error | undefined;
-  private wake: (() => void)[] = [];
+  private readonly waiter = new Waiter();
 
   constructor(socket: net.Socket, name: string, transcript: Transcript) {
     this.socket = socket;
@@ -108,26 +109,12 @@ export class Peer {
   }
 
   private notify(): void {
-    const w = this.wake;
-    this.wake = [];
-    for (const f of w) f();
+    this.waiter.notify();
   }
 
-  /** Waits until test() is true, re-testing on every data, end, error or close; false on deadline. */
-  private async until(test: () => boolean, ms: number): Promise<boolean> {
-    const deadline = performance.now() + ms;
-    while (!test()) {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
+  /** Waits until test() holds, re-tested on every event; false at the deadline. */
+  private until(test: () => boolean, ms: number): Promise<boolean> {
+    return this.waiter.until(test, ms);
   }
 
   private get finished(): boolean {

@@ -7,6 +7,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { buildProgram } from './build.ts';
+import { Waiter } from './waiter.ts';
 import { CheckFailure } from './errors.ts';
 import { quote } from './bytes.ts';
 import { cpuTicks, listeningAddresses } from './proc.ts';
@@ -75,7 +76,7 @@ export class Program {
   private transcript: Transcript;
   private exitInfo: ExitInfo | undefined;
   readonly exited: Promise<ExitInfo>;
-  private wake: (() => void)[] = [];
+  private readonly waiter = new Waiter();
 
   constructor(file: string, child: ChildProcess, label: string, transcript: Transcript) {
     this.file = file;
@@ -135,26 +136,12 @@ export class Program {
   }
 
   private notify(): void {
-    const w = this.wake;
-    this.wake = [];
-    for (const f of w) f();
+    this.waiter.notify();
   }
 
-  /** Waits until test() holds, re-testing on every output line and on exit; false on deadline. */
-  async until(test: () => boolean, ms: number): Promise<boolean> {
-    const deadline = performance.now() + ms;
-    while (!test()) {
-      const left = deadline - performance.now();
-      if (left <= 0) return false;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.wake.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
-    return true;
+  /** Waits until test() holds, re-tested on every event; false at the deadline. */
+  until(test: () => boolean, ms: number): Promise<boolean> {
+    return this.waiter.until(test, ms);
   }
 
   /** Waits for a stdout line matching re; fails with what was printed instead. */
