@@ -19,6 +19,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`netlings: unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
+  // A reader that goes away (`| head`) is not an error worth a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    });
+  }
   process.on('unhandledRejection', (e) => {
     if (process.env['NETLINGS_DEBUG']) console.error('unhandled rejection in the checker:', e);
   });
