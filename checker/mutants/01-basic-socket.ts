@@ -30,14 +30,14 @@ export const mutants: Mutant[] = [
     file: 'src/server.ts',
     bug: 'answers everything received so far instead of the first line only',
     catches: 'one-line-per-connection',
-    edits: [['if (nl >= 0) answer(line.slice(0, nl));', 'if (nl >= 0) answer(line.trimEnd());']],
+    edits: [['} else if (nl >= 0) answer(first);', '} else if (nl >= 0) answer(line.trimEnd());']],
   },
   {
     id: 'no-error-listener',
     file: 'src/server.ts',
     bug: "no 'error' listener on the socket, so a client's reset crashes the server",
     catches: 'survives-reset',
-    edits: [["  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer}: ${err.code ?? err.message}`));\n", '']],
+    edits: [["  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer} error ${err.code ?? err.message}`));\n", '']],
   },
   {
     id: 'stops-after-first-client',

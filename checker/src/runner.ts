@@ -13,7 +13,7 @@ export interface CheckResult {
   title: string;
   target: 'server' | 'client';
   status: Status;
-  /** Stable failure code (CheckFailure codes, SKIPPED, MISSING, INTERNAL). */
+  /** Stable failure code (a CheckFailure code, SKIPPED, or INTERNAL for a checker bug). */
   code?: string;
   message?: string;
   expected?: string;

@@ -35,6 +35,16 @@ describe('the reference servers under bad input', () => {
       expect(program.exit).toBeUndefined();
     });
 
+    it(`${lesson} refuses a line over 64 KiB that arrives whole, \\n included, in one write`, async () => {
+      const ctx = context(lesson);
+      const { port } = await ctx.ownServer();
+      const c = await ctx.connect(port);
+      if (greeting) await c.expectLine(greeting);
+      await c.send(Buffer.concat([Buffer.alloc(100_000, 'b'), Buffer.from('\n')]));
+      await c.expectLine('error line too long');
+      await c.expectClose();
+    });
+
     it(`${lesson} rejects a bad --port with one usage line and exit 2`, async () => {
       const ctx = context(lesson);
       const program = await ctx.start('server', ['--port', 'eighty']);

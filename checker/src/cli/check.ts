@@ -13,8 +13,10 @@ export const checkHelp = `usage: npm run check -- [LESSON] [--root DIR] [--json]
 Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them.
   --root DIR   the folder holding the lesson folders: lessons (default), solutions,
                or a student's copy of lessons/
-  --json       one JSON object per check on stdout (lesson, id, title, status,
-               code, message, durationMs) instead of the report
+  --json       one JSON object per line and check instead of the report: lesson, id,
+               title, target (server|client), status (pass|fail|skip), durationMs,
+               and for a failure code, message, expected, actual, hint, transcript.
+               Use \`npm run -s check\` so npm adds no lines of its own.
   --only ID    run only the check with this id (repeatable)
 Exit code: 0 when every selected check passed, 1 when one failed, 2 on a usage error.`;
 

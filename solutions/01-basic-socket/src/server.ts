@@ -23,7 +23,7 @@ function serve(socket: net.Socket): void {
   let answered = false;
 
   // A reset or a broken pipe is the client's problem, never the server's: log it and forget the socket.
-  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer}: ${err.code ?? err.message}`));
+  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer} error ${err.code ?? err.message}`));
   socket.on('close', () => sockets.delete(socket));
   socket.setTimeout(IDLE_MS, () => socket.destroy());
 
@@ -41,11 +41,12 @@ function serve(socket: net.Socket): void {
     if (answered) return; // one line per connection; anything after it is ignored
     line += text;
     const nl = line.indexOf('\n');
-    if (nl >= 0) answer(line.slice(0, nl));
-    else if (Buffer.byteLength(line) > MAX_LINE) {
+    const first = nl >= 0 ? line.slice(0, nl) : line;
+    if (Buffer.byteLength(first) > MAX_LINE) {
+      // checked whether or not the \n has come: a long line in one write is as long as one in pieces
       answered = true;
       socket.end('error line too long\n');
-    }
+    } else if (nl >= 0) answer(first);
   });
 
   // End of stream: a last line without \n still counts. No bytes at all means no line, so no reply.

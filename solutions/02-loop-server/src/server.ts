@@ -40,18 +40,25 @@ function serve(socket: net.Socket): void {
     socket.write(line.toUpperCase() + '\n');
   };
 
+  const tooLong = (line: string): boolean => {
+    if (Buffer.byteLength(line) <= MAX_LINE) return false;
+    done = true;
+    socket.end('error line too long\n');
+    return true;
+  };
+
   const onData = (text: string): void => {
     if (done) return;
     buffered += text;
     let nl: number;
     while (!done && (nl = buffered.indexOf('\n')) >= 0) {
-      reply(buffered.slice(0, nl).replace(/\r$/, ''));
+      const line = buffered.slice(0, nl);
       buffered = buffered.slice(nl + 1);
+      if (tooLong(line)) return;
+      reply(line.replace(/\r$/, ''));
     }
-    if (!done && Buffer.byteLength(buffered) > MAX_LINE) {
-      done = true;
-      socket.end('error line too long\n');
-    }
+    // an unfinished line counts too: a client that never sends \n must not grow our memory
+    if (!done && tooLong(buffered)) return;
     // Backpressure: a client that sends but does not read must not grow our memory.
     if (socket.writableNeedDrain) {
       socket.pause();
