@@ -1,6 +1,6 @@
 // The course's lessons: their checks, their folders and their manifests.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { LessonChecks } from './harness/check.ts';
@@ -13,13 +13,6 @@ export const lessonsDir = path.join(repoRoot, 'lessons');
 export const solutionsDir = path.join(repoRoot, 'solutions');
 
 export const allLessons: LessonChecks[] = [lesson01, lesson02];
-
-export interface Manifest {
-  title: string;
-  summary: string;
-  hints: string[];
-  graded: string[];
-}
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -35,18 +28,6 @@ export function findLesson(arg: string): LessonChecks {
     throw new UsageError(`no lesson "${arg}"; the lessons are: ${allLessons.map((l) => l.lesson).join(', ')}`);
   }
   return found;
-}
-
-/** The manifest (title, hints, what is graded) from the course's own lessons/ folder, never the learner's copy. */
-export function manifest(lesson: string): Manifest {
-  const file = path.join(lessonsDir, lesson, 'lesson.json');
-  const raw = JSON.parse(readFileSync(file, 'utf8')) as Partial<Manifest>;
-  return {
-    title: raw.title ?? lesson,
-    summary: raw.summary ?? '',
-    hints: raw.hints ?? [],
-    graded: raw.graded ?? [],
-  };
 }
 
 /** The --root argument as an absolute folder: "solutions" and "lessons" are the repo's own. */

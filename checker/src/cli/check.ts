@@ -2,7 +2,8 @@
 
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { allLessons, findLesson, resolveRoot, repoRoot } from '../lessons.ts';
+import { allLessons, findLesson, lessonsDir, resolveRoot, repoRoot } from '../lessons.ts';
+import { defaultEnv, hashLesson, recordResults } from '../progress.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
 import { formatResult, summaryLine } from '../report.ts';
 import { style } from './style.ts';
@@ -52,6 +53,9 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
   const all: CheckResult[] = [];
   for (const lesson of run.lessons) {
     if (print === 'text') console.log(style.bold(`${lesson.lesson}`) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, lesson.lesson)) || '.'})`));
+    // The learner's own tree: remember the result, as npm start would (keyed by the content checked).
+    const mine = path.resolve(run.root) === lessonsDir;
+    const hash = mine ? hashLesson(path.join(run.root, lesson.lesson)) : '';
     const results = await runLesson(lesson, {
       root: run.root,
       ...(run.only ? { only: run.only } : {}),
@@ -60,6 +64,7 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
         if (print === 'json') console.log(JSON.stringify(r));
       },
     });
+    if (mine && results.length === lesson.checks.length) recordResults(defaultEnv(), lesson.lesson, hash, results);
     all.push(...results);
   }
   return all;

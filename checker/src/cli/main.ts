@@ -5,11 +5,23 @@ import { UsageError } from '../lessons.ts';
 import { checkCommand } from './check.ts';
 import { flakeCommand } from './flake.ts';
 import { startCommand } from './start.ts';
+import { diffCommand } from './diff.ts';
+import { helpCommand } from './help.ts';
+import { hintCommand } from './hint.ts';
+import { listCommand } from './list.ts';
+import { resetCommand } from './reset.ts';
+import { runCommand } from './run.ts';
 
 const commands: Record<string, (argv: string[]) => Promise<number>> = {
   check: checkCommand,
   start: startCommand,
   flake: flakeCommand,
+  hint: hintCommand,
+  reset: resetCommand,
+  diff: diffCommand,
+  run: runCommand,
+  list: listCommand,
+  help: helpCommand,
 };
 
 export async function main(argv: string[]): Promise<number> {

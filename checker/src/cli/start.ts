@@ -1,9 +1,48 @@
-// `npm start`: the learner's home. (Issue 3 grows it into watch mode.)
+// `npm start`: the learner's home. Every lesson with its state, the progress, the current lesson;
+// then, on a terminal, watch mode (watch.ts). Without a terminal (CI, a pipe) it prints and exits 0.
 
-import { allLessons, manifest } from '../lessons.ts';
+import { parseArgs } from 'node:util';
+import { currentLesson, defaultEnv, formatList, refresh, type LessonView, type ProgressEnv, type State } from '../progress.ts';
+import type { CheckResult } from '../runner.ts';
+import { interactive } from './prompt.ts';
+import { style } from './style.ts';
+import { WatchSession } from './watch.ts';
 
-export async function startCommand(_argv: string[]): Promise<number> {
-  console.log('netlings lessons:');
-  for (const l of allLessons) console.log(`  ${l.lesson}  ${manifest(l.lesson).title}`);
-  return 0;
+export const startHelp = `usage: npm start [-- --manual]
+
+Your home in netlings: every lesson with its state (done, failing, not started), your
+progress, and the current lesson (the first one not done, or the one you moved to).
+On a terminal it then watches the current lesson's folder and checks it on every save:
+  n next lesson   h hint   l list (pick a lesson)   r re-run   x reset the lesson
+  d diff with the solution (once done)   q quit (Ctrl-C too)
+Where saves are not seen (network or WSL file systems) it says so and you press r.
+  --manual   no file watching, r checks (also NETLINGS_WATCH=manual)
+Without a terminal it prints the progress and exits.
+Results are cached by the content of each lesson's files in .netlings/state.json,
+so only lessons that changed are checked again.`;
+
+/** The lessons' states, checking the ones that changed; notes on stderr while it checks. */
+export async function home(env: ProgressEnv): Promise<{ views: LessonView[]; state: State; current: number; ran: Map<string, CheckResult[]> }> {
+  const { views, state, ran } = await refresh(env, {
+    onChecking: (l, why) => process.stderr.write(style.dim(`checking ${l} (${why})…\n`)),
+  });
+  return { views, state, current: currentLesson(views, state), ran };
+}
+
+export async function startCommand(argv: string[], env: ProgressEnv = defaultEnv()): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { manual: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    console.log(startHelp);
+    return 0;
+  }
+  const { views, current, ran } = await home(env);
+  if (!interactive() || views.length === 0) {
+    console.log(formatList(views, current));
+    return 0;
+  }
+  const manual = values.manual || process.env['NETLINGS_WATCH'] === 'manual';
+  return new WatchSession(env, views, current, { manual, ran }).start();
 }
