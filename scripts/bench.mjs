@@ -34,3 +34,5 @@ time(['check', '--', '02', '--root', 'solutions']);
 time(['check', '--', '01', '--root', 'solutions']);
 time(['check', '--', '--root', 'solutions']);
 time(['check', '--', '01'], 1); // the untouched starter: must fail, and fast
+
+for (const b of burners) b.kill('SIGKILL');
