@@ -72,4 +72,42 @@ export const mutants: Mutant[] = [
       ],
     ],
   },
+  {
+    id: 'forgets-to-upper-case',
+    file: 'src/server.ts',
+    bug: 'echoes the line back without upper-casing it',
+    catches: 'reply-upper-case',
+    edits: [[".toUpperCase() + '\\n');", " + '\\n');"]],
+  },
+  {
+    id: 'buffer-shared-by-all-clients',
+    file: 'src/server.ts',
+    bug: 'keeps the line buffer in one module-level variable instead of one per connection',
+    catches: 'concurrent-clients',
+    edits: [
+      ["  let line = '';\n", ''],
+      ['const server = net.createServer(', "let line = ''; // the line being read\nconst server = net.createServer("],
+    ],
+  },
+  {
+    id: 'busy-port-exits-0',
+    file: 'src/server.ts',
+    bug: 'reports a busy port but exits with code 0',
+    catches: 'port-in-use',
+    edits: [['  process.exit(1);\n', '  process.exit();\n']],
+  },
+  {
+    id: 'sigterm-waits-for-clients',
+    file: 'src/server.ts',
+    bug: 'on SIGTERM only stops accepting and waits for every client to leave',
+    catches: 'stops-on-sigterm',
+    edits: [['    for (const s of sockets) s.destroy();\n    process.exit(0);\n', "    server.on('close', () => process.exit(0));\n"]],
+  },
+  {
+    id: 'client-sends-first-word',
+    file: 'src/client.ts',
+    bug: 'the client sends only its first argument (sys.argv[1])',
+    catches: 'client-sends-one-line',
+    edits: [["const message = positionals.join(' ');", "const message = positionals[0] ?? '';"]],
+  },
 ];
