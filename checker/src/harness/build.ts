@@ -5,7 +5,7 @@
 
 import { build, type Message } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CheckFailure } from './errors.ts';
@@ -80,7 +80,11 @@ async function doBuild(entry: string): Promise<Built> {
   if (!out) throw new Error('esbuild produced no output');
   const hash = createHash('sha256').update(out.contents).digest('hex').slice(0, 16);
   const outfile = path.join(buildDir, `${path.basename(entry, '.ts')}-${hash}.mjs`);
-  if (!existsSync(outfile)) {
+  pruneOnce();
+  if (existsSync(outfile)) {
+    const now = new Date();
+    utimesSync(outfile, now, now); // in use: the pruning of other runs leaves it alone
+  } else {
     mkdirSync(buildDir, { recursive: true });
     const tmp = `${outfile}.${process.pid}.${Date.now()}.tmp`;
     writeFileSync(tmp, out.contents);
@@ -92,4 +96,28 @@ async function doBuild(entry: string): Promise<Built> {
     return { file, mtimeMs: s.mtimeMs, size: s.size };
   });
   return { outfile, inputs };
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+let pruned = false;
+
+/** Builds are content-addressed and never rewritten; the ones no run has used for a day are removed. */
+function pruneOnce(): void {
+  if (pruned) return;
+  pruned = true;
+  let names: string[];
+  try {
+    names = readdirSync(buildDir);
+  } catch {
+    return;
+  }
+  const cutoff = Date.now() - DAY_MS;
+  for (const name of names) {
+    const file = path.join(buildDir, name);
+    try {
+      if (statSync(file).mtimeMs < cutoff) rmSync(file, { force: true });
+    } catch {
+      // another run removed it first
+    }
+  }
 }
