@@ -2,8 +2,7 @@
 
 import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
-import { clientConnectionRefused, expectAlive, expectExit, noStackTrace, portInUse, stopsOnSigterm } from './common.ts';
-import { expectClientLines, readyCheck } from './shared.ts';
+import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, stopsOnSigterm } from './common.ts';
 
 const LESSON = '01-basic-socket';
 const GREETING = '欢迎 welcome';

@@ -4,8 +4,7 @@ import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { pause, timing } from '../harness/timing.ts';
 import type { Peer } from '../harness/peer.ts';
-import { clientConnectionRefused, expectAlive, expectExit, noStackTrace, portInUse, stopsOnSigterm } from './common.ts';
-import { expectClientLines, readyCheck } from './shared.ts';
+import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, stopsOnSigterm } from './common.ts';
 
 const LESSON = '02-loop-server';
 

@@ -1,5 +1,5 @@
-// Checks that every lesson's programs share through COURSE.md's program contract,
-// as factories so each lesson can word its hints.
+// What every lesson's check list shares: the checks of COURSE.md's program contract (as factories,
+// so each lesson can word its hints) and the assertions they are built from.
 
 import net from 'node:net';
 import type { CheckContext, CheckDef } from '../harness/check.ts';
@@ -85,7 +85,7 @@ export function stopsOnSigterm(): CheckDef {
     async run(ctx) {
       const { program, port } = await ctx.sharedServer();
       const c = await ctx.connect(port);
-      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server', 'tester');
+      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server');
       program.signal('SIGTERM');
       // An open connection must not keep it alive: server.close() alone waits for every client to leave.
       await expectExit(program, 0, 'SIGTERM with a client still connected', this.hint);
@@ -125,6 +125,35 @@ export function expectAlive(program: Program, after: string, hint: string): void
   if (program.exit) {
     throw new CheckFailure('EXITED', `the server ${program.describeExit()} after ${after}`, {
       expected: 'the server keeps running and serves the next client',
+      actual: program.describeOutput(),
+      hint,
+    });
+  }
+}
+
+/** The first check of every server lesson: the server starts and prints its ready line on the real port. */
+export function readyCheck(lesson: string): CheckDef {
+  return {
+    id: 'ready',
+    title: 'starts and prints "listening on 127.0.0.1:PORT" with the real port',
+    target: 'server',
+    shared: true,
+    hint: `Print the ready line in listen()'s callback with the port from server.address().port. Run it by hand: \`npm run run -- ${lesson.slice(0, 2)} server\`.`,
+    async run(ctx) {
+      await ctx.sharedServer();
+    },
+  };
+}
+
+/** The client's stdout must hold these lines, in this order (other lines may come between). */
+export function expectClientLines(program: Program, expected: string[], hint: string): void {
+  let at = 0;
+  for (const line of program.stdoutLines) {
+    if (at < expected.length && line === expected[at]) at++;
+  }
+  if (at < expected.length) {
+    throw new CheckFailure('OUTPUT', `the client did not print ${JSON.stringify(expected[at])}${at > 0 ? ` after ${JSON.stringify(expected[at - 1])}` : ''}`, {
+      expected: `these lines on stdout, in order:\n${expected.map((l) => `  ${JSON.stringify(l)}`).join('\n')}`,
       actual: program.describeOutput(),
       hint,
     });
