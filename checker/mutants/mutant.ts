@@ -1,22 +1,37 @@
-// A mutant is a small broken copy of a lesson's solution: one realistic bug, made by exact
-// text edits to one file, and the id of the check that must catch it. The checker's own tests
-// apply each mutant to a copy of the solution and run that check (with its prerequisites).
+// A mutant is a small broken copy of a lesson's solution: one realistic bug, and the id of the check
+// that must catch it. Most are exact text edits to one file of the solution; a bug that is a whole
+// other way of writing the program (readline instead of a buffer, say) is a file of its own under
+// checker/mutants/NN-slug/, which replaces the solution's file. The checker's own tests apply each
+// mutant to a copy of the solution and run that check (with its prerequisites).
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface Mutant {
   /** Stable id: "no-error-listener". */
   id: string;
-  /** The file the edits apply to, relative to the lesson folder. */
-  file: 'src/server.ts' | 'src/client.ts';
+  /** The file the mutant changes, relative to the lesson folder: "src/server.ts", "src/lines.ts". */
+  file: string;
   /** The bug, as a learner would make it. */
   bug: string;
   /** The id of the check that must fail on this mutant. */
   catches: string;
   /** Exact find → replace pairs; each find must occur exactly once in the solution. */
-  edits: [find: string, replace: string][];
+  edits?: [find: string, replace: string][];
+  /** Instead of edits: a whole file that replaces `file`, relative to checker/mutants/. */
+  source?: string;
 }
 
-/** Applies a mutant's edits to source text; throws when a find string is missing or ambiguous. */
+export const mutantsDir = path.dirname(fileURLToPath(import.meta.url));
+
+/** The mutant's version of the file, from the solution's text; throws when an edit does not apply. */
 export function applyMutant(source: string, m: Mutant): string {
+  if (m.source !== undefined) {
+    if (m.edits?.length) throw new Error(`mutant ${m.id}: give edits or a source file, not both`);
+    return readFileSync(path.join(mutantsDir, m.source), 'utf8');
+  }
+  if (!m.edits?.length) throw new Error(`mutant ${m.id}: no edits and no source file`);
   let out = source;
   for (const [find, replace] of m.edits) {
     const first = out.indexOf(find);

@@ -1,7 +1,7 @@
 // Runs a lesson's checks against one root: the shared-server checks one after another in one lane,
 // the checks with programs of their own beside them, every check bounded by its budget.
 
-import { CheckContext, SharedServer, type CheckDef, type LessonChecks } from './harness/check.ts';
+import { CheckContext, SharedServer, type CheckDef, type LessonChecks, type Target } from './harness/check.ts';
 import { CheckFailure, withDeadline } from './harness/errors.ts';
 import { timing } from './harness/timing.ts';
 
@@ -11,7 +11,7 @@ export interface CheckResult {
   lesson: string;
   id: string;
   title: string;
-  target: 'server' | 'client';
+  target: Target;
   status: Status;
   /** Stable failure code (a CheckFailure code, SKIPPED, or INTERNAL for a checker bug). */
   code?: string;
@@ -32,15 +32,33 @@ export interface RunOptions {
   onResult?: (r: CheckResult) => void;
   /** How many checks with programs of their own run at once beside the shared lane. */
   parallel?: number;
+  /**
+   * Cancels the run (a save in watch mode): every program the run started is killed, no further
+   * check starts, and runLesson rejects with a RunCancelled once all of it is cleaned up.
+   */
+  signal?: AbortSignal;
+}
+
+/** runLesson was cancelled through its signal; every program it started has been killed. */
+export class RunCancelled extends Error {
+  override readonly name = 'AbortError';
+  readonly code = 'CANCELLED';
+  constructor() {
+    super('the check run was cancelled');
+  }
 }
 
 export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise<CheckResult[]> {
   const checks = opts.only ? lesson.checks.filter((c) => opts.only?.includes(c.id)) : lesson.checks;
   const shared = new SharedServer(opts.root, lesson.lesson);
+  /** The contexts of this run's checks that are running now: a cancel cleans them up. */
+  const liveContexts = new Set<CheckContext>();
   const done = new Map<string, Promise<CheckResult>>();
   const results: CheckResult[] = [];
 
+  const cancelled = (check: CheckDef): CheckResult => ({ lesson: lesson.lesson, id: check.id, title: check.title, target: check.target, status: 'skip', code: 'CANCELLED', message: 'cancelled', durationMs: 0 });
   const runOne = async (check: CheckDef): Promise<CheckResult> => {
+    if (opts.signal?.aborted) return cancelled(check);
     for (const need of check.needs ?? []) {
       const dep = done.get(need);
       if (!dep) continue; // not selected: nothing to wait for
@@ -49,7 +67,8 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
         return { lesson: lesson.lesson, id: check.id, title: check.title, target: check.target, status: 'skip', code: 'SKIPPED', message: `skipped until "${r.title}" passes`, durationMs: 0 };
       }
     }
-    const result = await execute(lesson.lesson, check, opts.root, shared);
+    if (opts.signal?.aborted) return cancelled(check);
+    const result = await execute(lesson.lesson, check, opts.root, shared, liveContexts, opts.signal);
     if (check.shared && result.status === 'fail') await shared.discard();
     return result;
   };
@@ -88,20 +107,43 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
     done.set(check.id, p);
   }
 
+  // On a cancel, stop waiting for the checks still running: their programs are being killed (each
+  // check's context cleans up on the same signal), and the run answers as soon as that is done.
+  let killing: Promise<unknown> = Promise.resolve();
+  const aborted = new Promise<never>((_, reject) => {
+    const onAbortRun = () => {
+      killing = Promise.all([shared.discard(), ...[...liveContexts].map((c) => c.cleanup())]);
+      void killing.then(() => reject(new RunCancelled()));
+    };
+    if (opts.signal?.aborted) onAbortRun();
+    else opts.signal?.addEventListener('abort', onAbortRun, { once: true });
+  });
+  aborted.catch(() => {});
   try {
     for (const check of checks) {
-      const r = await (done.get(check.id) as Promise<CheckResult>);
+      const r = await Promise.race([done.get(check.id) as Promise<CheckResult>, aborted]).catch((e: unknown) => {
+        if (e instanceof RunCancelled) return undefined;
+        throw e;
+      });
+      if (r === undefined) break;
       results.push(r);
-      opts.onResult?.(r);
+      if (!opts.signal?.aborted) opts.onResult?.(r);
     }
   } finally {
+    await killing;
     await shared.discard();
   }
+  if (opts.signal?.aborted) throw new RunCancelled();
   return results;
 }
 
-async function execute(lesson: string, check: CheckDef, root: string, shared: SharedServer): Promise<CheckResult> {
+async function execute(lesson: string, check: CheckDef, root: string, shared: SharedServer, liveContexts: Set<CheckContext>, signal?: AbortSignal): Promise<CheckResult> {
   const ctx = new CheckContext(root, lesson, shared);
+  liveContexts.add(ctx);
+  // A cancel kills what the check started at once; the check then ends on its own (its waits see the
+  // closed sockets and dead programs, or their deadlines), and its result is dropped.
+  const onAbort = () => void ctx.cleanup();
+  signal?.addEventListener('abort', onAbort);
   const t0 = performance.now();
   const base = { lesson, id: check.id, title: check.title, target: check.target };
   try {
@@ -138,6 +180,8 @@ async function execute(lesson: string, check: CheckDef, root: string, shared: Sh
       durationMs,
     };
   } finally {
+    signal?.removeEventListener('abort', onAbort);
     await ctx.cleanup();
+    liveContexts.delete(ctx);
   }
 }

@@ -1,17 +1,22 @@
-// The checker's proof for one lesson: its starter fails, its solution passes, and each mutant
-// fails on the check that names its bug. Shared by every lesson's test file.
+// The checker's proof for one lesson: its committed starter fails, its solution passes, every variant
+// (a correct program in another style) passes, and each mutant fails on the check that names its bug.
+// Shared by every lesson's test file. The starter comes from git HEAD, not from lessons/, which may
+// hold a learner's finished work: the proof tests the course, not the copy it runs in.
 
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LessonChecks } from '../src/harness/check.ts';
-import { lessonsDir, solutionsDir } from '../src/lessons.ts';
+import { lessonsDir, repoRoot, solutionsDir } from '../src/lessons.ts';
 import { runLesson, type CheckResult } from '../src/runner.ts';
 import { applyMutant, type Mutant } from '../mutants/mutant.ts';
 
+export const variantsDir = path.join(repoRoot, 'checker', 'variants');
+
 /** The check and every check it needs, transitively. */
-function withNeeds(lesson: LessonChecks, id: string): string[] {
+export function withNeeds(lesson: LessonChecks, id: string): string[] {
   const out = new Set<string>();
   const visit = (x: string) => {
     if (out.has(x)) return;
@@ -24,11 +29,51 @@ function withNeeds(lesson: LessonChecks, id: string): string[] {
   return [...out];
 }
 
-const explain = (results: CheckResult[]) =>
+export const explain = (results: CheckResult[]) =>
   results
     .filter((r) => r.status !== 'pass')
     .map((r) => `${r.id}: ${r.status} ${r.message ?? ''}\n${r.actual ?? ''}\n${r.transcript ?? ''}`)
     .join('\n\n');
+
+const copyFilter = (src: string) => !src.split(path.sep).includes('node_modules') && !src.split(path.sep).includes('.turbo');
+
+/**
+ * The lesson's starter as committed (git HEAD) in a root of its own under temp. A lesson that is not
+ * committed yet (a developer writing it) is taken from the working tree.
+ */
+export function committedStarter(lesson: string, temp: string): string {
+  const root = path.join(temp, 'starter');
+  const dest = path.join(root, lesson);
+  mkdirSync(dest, { recursive: true });
+  const rel = path.relative(repoRoot, path.join(lessonsDir, lesson)).split(path.sep).join('/');
+  try {
+    const listed = execFileSync('git', ['-C', repoRoot, 'ls-tree', '-r', '--name-only', 'HEAD', '--', rel], { encoding: 'utf8' }).trim();
+    if (!listed) throw new Error('not committed');
+    const tar = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', 'HEAD', rel], { maxBuffer: 64 * 1024 * 1024 });
+    execFileSync('tar', ['-x', '-C', root, `--strip-components=${rel.split('/').length - 1}`], { input: tar });
+  } catch {
+    cpSync(path.join(lessonsDir, lesson), dest, { recursive: true, filter: copyFilter });
+  }
+  return root;
+}
+
+/** A root with the solution of the lesson, its files overlaid with those of `overlay` (a folder shaped like the lesson). */
+function solutionWith(lesson: string, root: string, overlay?: string): string {
+  const dir = path.join(root, lesson);
+  cpSync(path.join(solutionsDir, lesson), dir, { recursive: true, filter: copyFilter });
+  if (overlay) cpSync(overlay, dir, { recursive: true, filter: copyFilter });
+  return root;
+}
+
+/** The variants of a lesson: checker/variants/NN-slug/NAME/, each shaped like the lesson folder (src/...). */
+export function variantsOf(lesson: string): string[] {
+  const dir = path.join(variantsDir, lesson);
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
+}
 
 export function proveLesson(lesson: LessonChecks, mutants: Mutant[]): void {
   describe(lesson.lesson, () => {
@@ -41,25 +86,37 @@ export function proveLesson(lesson: LessonChecks, mutants: Mutant[]): void {
       expect(results).toHaveLength(lesson.checks.length);
     });
 
-    it('fails the untouched starter', async () => {
-      const results = await runLesson(lesson, { root: lessonsDir });
+    it('fails the committed starter', async () => {
+      const results = await runLesson(lesson, { root: committedStarter(lesson.lesson, temp) });
       expect(results.filter((r) => r.status === 'fail').length).toBeGreaterThan(0);
       // The starter runs: it compiles and prints its ready line (learners start from something that runs).
       const ready = results.find((r) => r.id === 'ready');
       if (ready) expect(ready.status, explain([ready])).toBe('pass');
     });
 
-    it('has mutants for checks that exist', () => {
+    it('has mutants for checks that exist, with ids of their own', () => {
       for (const m of mutants) expect(lesson.checks.map((c) => c.id)).toContain(m.catches);
+      expect(new Set(mutants.map((m) => m.id)).size).toBe(mutants.length);
     });
+
+    const variants = variantsOf(lesson.lesson);
+    it('has at least three variants', () => {
+      expect(variants.length).toBeGreaterThanOrEqual(3);
+    });
+
+    for (const v of variants) {
+      it(`passes every check on the variant "${v}"`, async () => {
+        const root = solutionWith(lesson.lesson, path.join(temp, `variant-${v}`), path.join(variantsDir, lesson.lesson, v));
+        const results = await runLesson(lesson, { root });
+        expect(explain(results), `variant ${v} failed: a check demands more than the contract`).toBe('');
+      });
+    }
 
     for (const m of mutants) {
       it(`catches the mutant "${m.id}" (${m.bug}) with check "${m.catches}"`, async () => {
-        const root = path.join(temp, m.id);
-        const dir = path.join(root, lesson.lesson);
-        cpSync(path.join(solutionsDir, lesson.lesson), dir, { recursive: true, filter: (src) => !src.includes('node_modules') });
-        const file = path.join(dir, m.file);
-        writeFileSync(file, applyMutant(readFileSync(file, 'utf8'), m));
+        const root = solutionWith(lesson.lesson, path.join(temp, m.id));
+        const file = path.join(root, lesson.lesson, m.file);
+        writeFileSync(file, applyMutant(existsSync(file) ? readFileSync(file, 'utf8') : '', m));
         const only = withNeeds(lesson, m.catches);
         const results = await runLesson(lesson, { root, only });
         const target = results.find((r) => r.id === m.catches);

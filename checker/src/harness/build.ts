@@ -32,24 +32,36 @@ function fresh(b: Built): boolean {
   });
 }
 
+/** What to build: a .ts file, or generated source (a checker driver that imports a learner module). */
+export type BuildInput = { file: string } | { key: string; name: string; contents: string; resolveDir: string };
+
 /** Builds entry (a .ts file) into one ESM file and returns its path; cached while no input changed. */
-export async function buildProgram(entry: string): Promise<string> {
-  const cached = cache.get(entry);
+export function buildProgram(entry: string): Promise<string> {
+  return buildEntry({ file: entry });
+}
+
+/** Builds a file or generated source into one ESM file; cached while no input changed. */
+export async function buildEntry(input: BuildInput): Promise<string> {
+  const key = 'file' in input ? input.file : input.key;
+  const cached = cache.get(key);
   if (cached) {
     const b = await cached.catch(() => undefined);
     if (b && fresh(b) && existsSync(b.outfile)) return b.outfile;
   }
-  const p = doBuild(entry);
-  cache.set(entry, p);
-  p.catch(() => cache.delete(entry));
+  const p = doBuild(input);
+  cache.set(key, p);
+  p.catch(() => cache.delete(key));
   return (await p).outfile;
 }
 
-async function doBuild(entry: string): Promise<Built> {
+async function doBuild(input: BuildInput): Promise<Built> {
+  const entry = 'file' in input ? input.file : input.name;
   let result;
   try {
     result = await build({
-      entryPoints: [entry],
+      ...('file' in input
+        ? { entryPoints: [input.file] }
+        : { stdin: { contents: input.contents, resolveDir: input.resolveDir, sourcefile: input.name, loader: 'ts' as const } }),
       bundle: true,
       platform: 'node',
       format: 'esm',
@@ -90,8 +102,10 @@ async function doBuild(entry: string): Promise<Built> {
     writeFileSync(tmp, out.contents);
     renameSync(tmp, outfile); // atomic: another checker building the same program writes the same bytes
   }
-  const inputs = Object.keys(result.metafile?.inputs ?? {}).map((rel) => {
-    const file = path.resolve(rel);
+  const inputs = Object.keys(result.metafile?.inputs ?? {})
+    .map((rel) => path.resolve(rel))
+    .filter((file) => existsSync(file)) // generated source (stdin) is part of the cache key instead
+    .map((file) => {
     const s = statSync(file);
     return { file, mtimeMs: s.mtimeMs, size: s.size };
   });

@@ -2,6 +2,7 @@
 // and helpers that start the learner's programs and open connections.
 
 import { FakeServer } from './fake-server.ts';
+import { ModuleHost } from './module.ts';
 import { Peer } from './peer.ts';
 import { startProgram, startServer, type Program } from './program.ts';
 import { Transcript } from './transcript.ts';
@@ -11,8 +12,13 @@ export interface CheckDef {
   id: string;
   /** The behaviour, as a learner would say it: "replies with the line upper-cased". */
   title: string;
-  /** Which program the check grades. */
-  target: 'server' | 'client';
+  /**
+   * What the check grades: the server or the client over the wire, or a module of the lesson's src/
+   * called directly (04's line splitter, 05's frame codec, 07's framework) through a ModuleHost.
+   */
+  target: Target;
+  /** For target 'module': the file it grades, relative to the lesson folder ("src/lines.ts"). */
+  module?: string;
   /** Checks that must pass first; when one fails this one is skipped (so the first failure is the one to read). */
   needs?: string[];
   /** Runs against the server shared by the lesson's checks (started once, restarted after a failure). */
@@ -21,6 +27,8 @@ export interface CheckDef {
   hint: string;
   run(ctx: CheckContext): Promise<void>;
 }
+
+export type Target = 'server' | 'client' | 'module';
 
 export interface LessonChecks {
   /** The lesson folder name: "02-loop-server". */
@@ -133,6 +141,11 @@ export class CheckContext {
   /** n tester clients, all connected before any sends. */
   connectMany(port: number, n: number): Promise<Peer[]> {
     return Promise.all(Array.from({ length: n }, () => this.connect(port)));
+  }
+
+  /** The checker's driver (checker/src/drivers/...) with the lesson's module loaded, in a process of its own. */
+  moduleHost(module: string, driver: string, label?: string): Promise<ModuleHost> {
+    return ModuleHost.start({ root: this.root, lesson: this.lesson, module, driver, transcript: this.transcript, ...(label ? { label } : {}) }, (c) => this.defer(c));
   }
 
   async fakeServer(): Promise<FakeServer> {

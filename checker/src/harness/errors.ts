@@ -15,7 +15,12 @@ export type FailureCode =
   | 'STACK_TRACE' // the program printed a stack trace instead of a clear error
   | 'BUSY' // the program used CPU while idle
   | 'OUTPUT' // the program's stdout/stderr lacks what was expected
-  | 'BUDGET'; // the whole check ran past its budget
+  | 'BUDGET' // the whole check ran past its budget
+  | 'WRONG_ADDRESS' // the server listens on another address than the one it was given
+  | 'MISSING_EXPORT' // a module of the lesson does not export what the checker calls
+  | 'THREW' // a module of the lesson threw where it should have returned (or the other way round)
+  | 'WRONG_VALUE' // a module of the lesson returned the wrong value
+  | 'CANCELLED'; // the run was cancelled (a save in watch mode)
 
 export interface FailureDetails {
   expected?: string;

@@ -6,12 +6,12 @@ import { existsSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { buildProgram } from './build.ts';
+import { buildEntry, type BuildInput } from './build.ts';
 import { Waiter } from './waiter.ts';
 import { CheckFailure } from './errors.ts';
 import { quote } from './bytes.ts';
 import { cpuTicks, listeningAddresses } from './proc.ts';
-import { timing } from './timing.ts';
+import { pause, timing } from './timing.ts';
 import type { Transcript } from './transcript.ts';
 
 
@@ -58,6 +58,12 @@ export interface StartOptions {
   /** The label used in the transcript: "server", "client", "server#2". */
   label?: string;
   env?: Record<string, string>;
+  /** Build this instead of src/ROLE.ts (a checker driver that imports a module of the lesson). */
+  build?: BuildInput;
+  /** The source file named in messages, when `build` is given. */
+  file?: string;
+  /** Open a fourth pipe (fd 3) for a driver's replies, apart from the program's own stdout. */
+  fd3?: boolean;
 }
 
 export interface ExitInfo {
@@ -208,6 +214,20 @@ export class Program {
     return cpuTicks(this.pid);
   }
 
+  /**
+   * Measures the program's CPU over a window of ms (a measurement, not a wait for an event): true
+   * when it kept a core more than 60% busy. false where /proc cannot tell.
+   */
+  async busyFor(ms: number): Promise<boolean> {
+    const before = this.cpuTicks();
+    if (before === undefined || this.exit) return false;
+    const t0 = performance.now();
+    await pause(ms);
+    const after = this.cpuTicks();
+    if (after === undefined) return false;
+    return ((after - before) * 10) / (performance.now() - t0) > 0.6;
+  }
+
   listening(): string[] | undefined {
     return listeningAddresses(this.pid);
   }
@@ -232,18 +252,19 @@ export function programFile(root: string, lesson: string, role: 'server' | 'clie
 
 /** Builds and starts the program. `started` gets it as soon as it exists, to register its cleanup first. */
 export async function startProgram(opts: StartOptions, started: (p: Program) => void): Promise<Program> {
-  const file = programFile(opts.root, opts.lesson, opts.role);
+  const file = opts.file ?? programFile(opts.root, opts.lesson, opts.role);
   const label = opts.label ?? opts.role;
   if (!existsSync(file)) {
+    const rel = path.relative(path.join(opts.root, opts.lesson), file).split(path.sep).join('/');
     throw new CheckFailure('EXITED', `${path.relative(process.cwd(), file) || file} does not exist`, {
-      hint: `Every lesson has src/${opts.role}.ts. Did you rename or delete it? \`npm run reset -- ${opts.lesson.slice(0, 2)}\` brings the starter back.`,
+      hint: `Every lesson has ${rel}. Did you rename or delete it? \`npm run reset -- ${opts.lesson.slice(0, 2)}\` brings the starter back.`,
     });
   }
-  const built = await buildProgram(file);
+  const built = await buildEntry(opts.build ?? { file });
   const child = spawn(process.execPath, ['--enable-source-maps', built, ...(opts.args ?? [])], {
     cwd: path.join(opts.root, opts.lesson),
     detached: true, // its own process group: kill(-pid) takes its children too
-    stdio: ['pipe', 'pipe', 'pipe'],
+    stdio: opts.fd3 ? ['pipe', 'pipe', 'pipe', 'pipe'] : ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0', NODE_OPTIONS: '', ...opts.env },
   });
   hookSignals();
