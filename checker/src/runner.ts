@@ -156,6 +156,7 @@ async function execute(lesson: string, check: CheckDef, root: string, shared: Sh
   } catch (e) {
     const durationMs = Math.round(performance.now() - t0);
     if (e instanceof CheckFailure) {
+      await diagnose(e, ctx);
       return {
         ...base,
         status: 'fail',
@@ -183,5 +184,27 @@ async function execute(lesson: string, check: CheckDef, root: string, shared: Sh
     signal?.removeEventListener('abort', onAbort);
     await ctx.cleanup();
     liveContexts.delete(ctx);
+    // The next shared check must see the server as it is once this check's clients are gone.
+    if (check.shared && !signal?.aborted) await shared.settleAfter(ctx.peerPorts, check.title);
+  }
+}
+
+/** Failures of waiting: when one of them happens, the program may be stuck rather than slow. */
+const WAITED = new Set(['TIMEOUT', 'NOT_CLOSED', 'BUDGET', 'OUTPUT', 'CONNECT_FAILED']);
+
+/**
+ * A failure that waited out a deadline is rewritten when a program of the check is in a busy loop:
+ * "did not arrive within 2000 ms" is true, but "stuck in a busy loop" is what happened.
+ */
+async function diagnose(e: CheckFailure, ctx: CheckContext): Promise<void> {
+  if (!WAITED.has(e.code)) return;
+  for (const p of ctx.programs) {
+    if (p.exit) continue;
+    const share = await p.cpuShare(200);
+    if (share === undefined || share <= 0.4) continue;
+    e.code = 'BUSY';
+    e.message = `${e.message}: the ${p.label} is stuck in a busy loop (it used ${Math.round(share * 100)}% of a core while nothing happened)`;
+    e.hint = `A loop that never gives the event loop back (for(;;), while(!done) waiting for a flag, polling socket.read() with setImmediate) keeps the ${p.label} from reading, writing or answering anything. Let the events ('data', 'end', 'close') call you instead.`;
+    return;
   }
 }

@@ -47,7 +47,7 @@ describe('starting a learner program', () => {
     const r = await ready("throw new Error('boom at start');\n");
     expect(r.status).toBe('fail');
     expect(r.code).toBe('NOT_READY');
-    expect(r.message).toMatch(/exited with code 1 before printing its ready line/);
+    expect(r.message).toMatch(/exited with code 1 \(Error: boom at start\) before printing its ready line/);
     expect(r.actual).toMatch(/boom at start/);
   });
 
@@ -58,22 +58,22 @@ describe('starting a learner program', () => {
     expect(r.actual).toMatch(/server\.ts:1:/);
   });
 
-  it('reports a program that never prints its ready line, and kills it', async () => {
+  it('reports a program that idles without listening or printing its ready line, early, and kills it', async () => {
     const root = fixture("import { writeFileSync } from 'node:fs';\nwriteFileSync('pid', String(process.pid));\nsetInterval(() => {}, 1000);\n");
     const t0 = performance.now();
     const [r] = await runLesson(lesson01, { root, only: ['ready'] });
     expect(performance.now() - t0).toBeLessThan(8000);
     expect(r?.code).toBe('NOT_READY');
-    expect(r?.message).toMatch(/did not print its ready line/);
-    expect(r?.hint).toMatch(/printed nothing/);
+    expect(r?.message).toMatch(/running but idle: it listens on no port and printed no ready line/);
+    expect(r?.hint).toMatch(/Call server\.listen/);
     const pid = Number(readFileSync(path.join(root, '01-basic-socket', 'pid'), 'utf8'));
     expect(alive(pid)).toBe(false);
   });
 
-  it('reports a busy loop before the ready line as a hang within the deadline', async () => {
+  it('reports a busy loop before the ready line as a busy loop within the deadline', async () => {
     const r = await ready('for (;;) {}\n');
-    expect(r.code).toBe('NOT_READY');
-    expect(r.hint).toMatch(/busy loop/);
+    expect(r.code).toBe('BUSY');
+    expect(r.message).toMatch(/stuck in a busy loop before listening/);
   });
 
   it('says when the program printed something other than the ready line', async () => {

@@ -4,7 +4,9 @@
 import { FakeServer } from './fake-server.ts';
 import { ModuleHost } from './module.ts';
 import { Peer } from './peer.ts';
-import { startProgram, startServer, type Program } from './program.ts';
+import { startProgram, type Program } from './program.ts';
+import { startServer } from './ready.ts';
+import { settle, type Settled } from './settle.ts';
 import { Transcript } from './transcript.ts';
 
 export interface CheckDef {
@@ -41,10 +43,12 @@ export interface RunningServer {
   port: number;
 }
 
-/** The lesson's shared server: started on first use, restarted when it died or after a failed check. */
+/** The lesson's shared server: started on first use, replaced when it died or after a failed check. */
 export class SharedServer {
   private current: RunningServer | undefined;
   private starts = 0;
+  /** What happened to the server after the last check that used it (it exited once its clients left, say). */
+  private afterLast: string | undefined;
   constructor(
     private readonly root: string,
     private readonly lesson: string,
@@ -52,17 +56,20 @@ export class SharedServer {
 
   async get(ctx: CheckContext): Promise<RunningServer> {
     const c = this.current;
-    if (c && c.program.exit === undefined) {
-      // Reuse it only while it still listens on its port (where /proc can tell). A server that stopped
-      // accepting after an earlier check's client is replaced, so the check about that bug is the one
-      // that reports it, and the others still grade what they are about.
+    if (c && c.program.alive) {
+      // Reuse it only while something of it still listens on its port (where /proc can tell). A server
+      // that stopped accepting after an earlier check's client is replaced, so the check about that bug
+      // is the one that reports it, and the others still grade what they are about.
       const listening = c.program.listening();
       if (listening === undefined || listening.some((a) => a.endsWith(`:${c.port}`))) {
         c.program.retarget(ctx.transcript);
+        ctx.usesProgram(c.program);
         ctx.transcript.note('server', `(the server started for an earlier check, pid ${c.program.pid}, port ${c.port})`, 'program');
         return c;
       }
       ctx.transcript.note('server', `(the server of the earlier checks no longer listens on port ${c.port}; a new one is started)`, 'program');
+    } else if (c) {
+      ctx.transcript.note('server', `(${this.afterLast ?? `the server of the earlier checks ${c.program.describeExit()}`}; a new one is started)`, 'program');
     }
     await this.discard();
     const label = ++this.starts === 1 ? 'server' : `server#${this.starts}`;
@@ -78,7 +85,20 @@ export class SharedServer {
       throw e;
     }
     this.current = started;
+    ctx.usesProgram(started.program);
     return started;
+  }
+
+  /**
+   * After a check: waits (bounded) until the server has let go of that check's connections and is
+   * idle, so an exit in its 'end' or 'close' handler has happened before the next check looks.
+   */
+  async settleAfter(ports: number[], title: string): Promise<void> {
+    const c = this.current;
+    this.afterLast = undefined;
+    if (!c || ports.length === 0) return;
+    await settle(c.program, ports);
+    if (!c.program.alive) this.afterLast = `the server ${c.program.describeExit()} after the clients of the check "${title}" left`;
   }
 
   async discard(): Promise<void> {
@@ -92,6 +112,10 @@ export class CheckContext {
   readonly transcript = new Transcript();
   private readonly cleanups: (() => Promise<void> | void)[] = [];
   private peers = 0;
+  /** The local ports of this check's tester connections (to see a server let go of them). */
+  readonly peerPorts: number[] = [];
+  /** The programs this check started or used, for the diagnosis of a failure (a busy loop, say). */
+  readonly programs = new Set<Program>();
 
   constructor(
     readonly root: string,
@@ -115,27 +139,46 @@ export class CheckContext {
     }
   }
 
+  usesProgram(p: Program): void {
+    this.programs.add(p);
+  }
+
+  /**
+   * Waits (bounded) until the program has let go of this check's tester connections and is idle:
+   * what its 'end' and 'close' handlers do (an exit, say) has happened by then.
+   */
+  settle(program: Program, within?: number): Promise<Settled> {
+    return settle(program, this.peerPorts, within);
+  }
+
   /** The lesson's shared server (for checks marked shared). */
   sharedServer(): Promise<RunningServer> {
     return this.shared.get(this);
   }
 
   /** A server of this check's own, e.g. for a busy port or a signal. */
-  ownServer(args: string[] = ['--host', '127.0.0.1', '--port', '0'], label = 'server'): Promise<RunningServer> {
-    return startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args }, (c) => this.defer(c));
+  async ownServer(args: string[] = ['--host', '127.0.0.1', '--port', '0'], label = 'server', env?: Record<string, string>): Promise<RunningServer> {
+    const s = await startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args, ...(env ? { env } : {}) }, (c) => this.defer(c));
+    this.programs.add(s.program);
+    return s;
   }
 
   /** Starts a program without waiting for a ready line (a client, or a server expected to fail). */
-  start(role: 'server' | 'client', args: string[], stdin?: string | 'keep', label?: string): Promise<Program> {
+  start(role: 'server' | 'client', args: string[], stdin?: string | 'keep', label?: string, env?: Record<string, string>): Promise<Program> {
     return startProgram(
-      { root: this.root, lesson: this.lesson, role, args, transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role },
-      (p) => this.defer(() => p.kill()),
+      { root: this.root, lesson: this.lesson, role, args, transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role, ...(env ? { env } : {}) },
+      (p) => {
+        this.programs.add(p);
+        this.defer(() => p.kill());
+      },
     );
   }
 
   /** A tester client connected to port; destroyed at cleanup. */
-  connect(port: number, name?: string): Promise<Peer> {
-    return Peer.connect(port, name ?? `c${++this.peers}`, this.transcript, (p) => this.defer(() => p.destroy()));
+  async connect(port: number, name?: string): Promise<Peer> {
+    const peer = await Peer.connect(port, name ?? `c${++this.peers}`, this.transcript, (p) => this.defer(() => p.destroy()));
+    this.peerPorts.push(peer.localPort);
+    return peer;
   }
 
   /** n tester clients, all connected before any sends. */

@@ -30,7 +30,7 @@ export interface FailureDetails {
 
 export class CheckFailure extends Error {
   override readonly name = 'CheckFailure';
-  readonly code: FailureCode;
+  code: FailureCode;
   readonly expected: string | undefined;
   readonly actual: string | undefined;
   hint: string | undefined;

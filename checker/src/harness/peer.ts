@@ -27,11 +27,19 @@ export interface ExpectOptions {
 
 let sendGroups = 0;
 
+/** The most a tester connection buffers before it stops reading (a program that floods it). */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+
 export class Peer {
   readonly name: string;
   readonly socket: net.Socket;
   private readonly transcript: Transcript;
-  private pending = Buffer.alloc(0);
+  // What arrived and no expectation has consumed yet: buf[start, end), grown by doubling, so reading
+  // megabytes costs linear time. Past MAX_BUFFERED the socket is paused and the expectation fails.
+  private buf = Buffer.alloc(0);
+  private bufStart = 0;
+  private bufEnd = 0;
+  private overflowed = false;
   private recvOffset = 0;
   private sendOffset = 0;
   private ended = false;
@@ -46,7 +54,11 @@ export class Peer {
     socket.on('data', (chunk: Buffer) => {
       transcript.received(name, this.recvOffset, chunk);
       this.recvOffset += chunk.length;
-      this.pending = Buffer.concat([this.pending, chunk]);
+      this.append(chunk);
+      if (this.bufEnd - this.bufStart > MAX_BUFFERED) {
+        this.overflowed = true;
+        socket.pause();
+      }
       this.notify();
     });
     socket.on('end', () => {
@@ -100,9 +112,38 @@ export class Peer {
   get remotePort(): number {
     return this.socket.remotePort ?? 0;
   }
-  /** The bytes received and not yet consumed by an expectation. */
+  /** The bytes received and not yet consumed by an expectation (a copy). */
   get unread(): Buffer {
-    return this.pending;
+    return Buffer.from(this.pending);
+  }
+
+  /** The unconsumed bytes, as a view that the next append may move: use it synchronously. */
+  private get pending(): Buffer {
+    return this.buf.subarray(this.bufStart, this.bufEnd);
+  }
+
+  private append(chunk: Buffer): void {
+    const used = this.bufEnd - this.bufStart;
+    if (this.bufEnd + chunk.length > this.buf.length) {
+      const need = used + chunk.length;
+      if (need <= this.buf.length / 2) {
+        this.buf.copy(this.buf, 0, this.bufStart, this.bufEnd); // room enough: move the unread bytes to the front
+      } else {
+        const bigger = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2, 4096));
+        this.buf.copy(bigger, 0, this.bufStart, this.bufEnd);
+        this.buf = bigger;
+      }
+      this.bufStart = 0;
+      this.bufEnd = used;
+    }
+    chunk.copy(this.buf, this.bufEnd);
+    this.bufEnd += chunk.length;
+  }
+
+  /** Consumes n bytes of what arrived. */
+  private consume(n: number): void {
+    this.bufStart = Math.min(this.bufEnd, this.bufStart + n);
+    if (this.bufStart === this.bufEnd) this.bufStart = this.bufEnd = 0;
   }
   get hasEnded(): boolean {
     return this.ended;
@@ -118,7 +159,7 @@ export class Peer {
   }
 
   private get finished(): boolean {
-    return this.ended || this.closed || this.socketError !== undefined;
+    return this.ended || this.closed || this.socketError !== undefined || this.overflowed;
   }
 
   /** Sends bytes, adversarially when asked. Resolves when every piece was handed to the kernel. */
@@ -172,6 +213,7 @@ export class Peer {
 
   private describeReceived(): string {
     const what = this.pending.length ? showBytes(this.pending) : 'nothing';
+    if (this.overflowed) return `${what} (over ${MAX_BUFFERED} bytes: the tester stopped reading)`;
     const tail = this.socketError ? ` then a socket error (${(this.socketError as NodeJS.ErrnoException).code ?? this.socketError.message})` : this.ended || this.closed ? ' then end of stream' : '';
     return `${what}${tail}`;
   }
@@ -188,13 +230,14 @@ export class Peer {
     if (nl < 0) {
       if (this.pending.length === 0) return null;
       const rest = this.pending.toString('utf8');
-      this.pending = Buffer.alloc(0);
+      this.consume(this.pending.length);
       return rest;
     }
     let line = this.pending.subarray(0, nl);
-    this.pending = this.pending.subarray(nl + 1);
     if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
-    return line.toString('utf8');
+    const text = line.toString('utf8');
+    this.consume(nl + 1);
+    return text;
   }
 
   /** The next line must be exactly `expected` (a \r\n ending is accepted). */
@@ -213,7 +256,7 @@ export class Peer {
         : `${what} did not arrive within ${within} ms`;
       // A last line without \n before end of stream counts as a line.
       if (ok && this.pending.length && nl < 0 && this.pending.equals(want.subarray(0, -1))) {
-        this.pending = Buffer.alloc(0);
+        this.consume(this.pending.length);
         return;
       }
       throw new CheckFailure(code, `${this.name}: ${why}`, {
@@ -222,9 +265,8 @@ export class Peer {
         ...(opts.hint !== undefined ? { hint: opts.hint } : {}),
       });
     }
-    let got = this.pending.subarray(0, nl + 1);
+    let got = Buffer.from(this.pending.subarray(0, nl + 1));
     const crlf = got.length >= 2 && got[got.length - 2] === 0x0d;
-    const rest = this.pending.subarray(nl + 1);
     if (crlf) got = Buffer.concat([got.subarray(0, -2), Buffer.from('\n')]);
     if (!got.equals(want)) {
       const diff = isText(got) && isText(want) ? '' : `\n${hexDiff(want, got)}`;
@@ -234,7 +276,7 @@ export class Peer {
         ...(opts.hint !== undefined ? { hint: opts.hint } : {}),
       });
     }
-    this.pending = rest;
+    this.consume(nl + 1);
   }
 
   /** The next bytes must be exactly `expected`. */
@@ -243,9 +285,9 @@ export class Peer {
     const want = typeof expected === 'string' ? Buffer.from(expected, 'utf8') : expected;
     const what = opts.what ?? `${want.length} bytes`;
     const ok = await this.until(() => this.pending.length >= want.length || this.finished || !want.subarray(0, this.pending.length).equals(this.pending.subarray(0, want.length)), within);
-    const got = this.pending.subarray(0, want.length);
+    const got = Buffer.from(this.pending.subarray(0, want.length));
     if (got.equals(want)) {
-      this.pending = this.pending.subarray(want.length);
+      this.consume(want.length);
       return;
     }
     const prefixOk = want.subarray(0, got.length).equals(got);

@@ -1,9 +1,16 @@
-// A transcript of everything a check saw: the tester's sends and receives per connection
-// (with byte offsets and chunk boundaries), and the program's own stdout and stderr lines.
+// A transcript of everything a check saw: the tester's sends and receives per connection (with byte
+// offsets and chunk boundaries), and the program's own stdout and stderr lines. Bounded whatever the
+// program does: the first entries and the last ones are kept, and of each entry's bytes the first
+// few hundred and the last few, with counts of what was left out.
 
 import { isText, quote } from './bytes.ts';
 
 export type Source = 'tester' | 'program' | 'program:stderr';
+
+/** Bytes kept of one entry: its first chunks (up to HEAD_BYTES in all) and its last TAIL_BYTES. */
+const HEAD_BYTES = 512;
+const TAIL_BYTES = 64;
+const MAX_CHUNKS = 24;
 
 interface Entry {
   at: number;
@@ -11,80 +18,125 @@ interface Entry {
   conn: string;
   dir: 'send' | 'recv' | 'note' | 'stdout' | 'stderr';
   offset: number;
+  /** The first chunks, cut to HEAD_BYTES in all. */
   chunks: Buffer[];
+  chunkCount: number;
+  byteCount: number;
+  kept: number;
+  /** The last TAIL_BYTES, when bytes were left out after the head. */
+  tail?: Buffer;
   text?: string;
   group?: number;
 }
 
-const MAX_ENTRIES = 400;
+const HEAD_ENTRIES = 60;
+const TAIL_ENTRIES = 340;
 
 export class Transcript {
-  private readonly entries: Entry[] = [];
-  private readonly t0 = performance.now();
+  private readonly head: Entry[] = [];
+  private readonly tail: Entry[] = [];
+  private tailStart = 0;
   private dropped = 0;
+  private last: Entry | undefined;
+  private lastSend = new Map<string, Entry>();
+  private readonly t0 = performance.now();
 
   /** Bytes the tester sent (group: one logical send, however many writes it took). */
   sent(conn: string, offset: number, chunk: Buffer, group: number): void {
     // One logical send stays one line even when received bytes or output came between its writes.
-    const same = this.entries.findLast((e) => e.dir === 'send' && e.conn === conn);
+    const same = this.lastSend.get(conn);
     if (same && same.group === group) {
-      same.chunks.push(chunk);
+      addBytes(same, chunk);
       return;
     }
-    this.push({ at: this.now(), source: 'tester', conn, dir: 'send', offset, chunks: [chunk], group });
+    const e = this.entry('tester', conn, 'send', offset);
+    e.group = group;
+    addBytes(e, chunk);
+    this.lastSend.set(conn, e);
+    this.push(e);
   }
 
   /** Bytes the tester received; consecutive reads on one connection share a line, split by │. */
   received(conn: string, offset: number, chunk: Buffer): void {
-    const last = this.entries.at(-1);
+    const last = this.last;
     if (last && last.dir === 'recv' && last.conn === conn) {
-      last.chunks.push(chunk);
+      addBytes(last, chunk);
       return;
     }
-    this.push({ at: this.now(), source: 'tester', conn, dir: 'recv', offset, chunks: [chunk] });
+    const e = this.entry('tester', conn, 'recv', offset);
+    addBytes(e, chunk);
+    this.push(e);
   }
 
   note(conn: string, text: string, source: Source = 'tester'): void {
-    this.push({ at: this.now(), source, conn, dir: 'note', offset: 0, chunks: [], text });
+    const e = this.entry(source, conn, 'note', 0);
+    e.text = text;
+    this.push(e);
   }
 
   /** A line the program printed on stdout or stderr. */
   output(stream: 'stdout' | 'stderr', line: string, label = 'program'): void {
-    this.push({
-      at: this.now(),
-      source: stream === 'stdout' ? 'program' : 'program:stderr',
-      conn: label,
-      dir: stream,
-      offset: 0,
-      chunks: [],
-      text: line,
-    });
+    const e = this.entry(stream === 'stdout' ? 'program' : 'program:stderr', label, stream, 0);
+    e.text = line.length > 400 ? `${line.slice(0, 400)} … (${line.length - 400} more characters)` : line;
+    this.push(e);
   }
 
   get length(): number {
-    return this.entries.length;
+    return this.head.length + this.tail.length + this.dropped;
   }
 
-  private now(): number {
-    return Math.round(performance.now() - this.t0);
+  private entry(source: Source, conn: string, dir: Entry['dir'], offset: number): Entry {
+    return { at: Math.round(performance.now() - this.t0), source, conn, dir, offset, chunks: [], chunkCount: 0, byteCount: 0, kept: 0 };
   }
 
   private push(e: Entry): void {
-    this.entries.push(e);
-    if (this.entries.length > MAX_ENTRIES) {
-      this.entries.shift();
+    this.last = e;
+    if (this.head.length < HEAD_ENTRIES) this.head.push(e);
+    else if (this.tail.length < TAIL_ENTRIES) this.tail.push(e);
+    else {
+      this.tail[this.tailStart] = e;
+      this.tailStart = (this.tailStart + 1) % TAIL_ENTRIES;
       this.dropped++;
     }
   }
 
-  /** The transcript as lines, newest last, at most `max` of them. */
+  private entries(): { head: Entry[]; tail: Entry[] } {
+    const tail = this.tailStart === 0 ? this.tail : [...this.tail.slice(this.tailStart), ...this.tail.slice(0, this.tailStart)];
+    return { head: this.head, tail };
+  }
+
+  /** The transcript as lines, at most `max` of them: the first few and the newest, with a count between. */
   format(max = 40): string {
+    const { head, tail } = this.entries();
+    const all = [...head, ...tail];
     const lines: string[] = [];
-    const skip = Math.max(0, this.entries.length - max);
-    if (skip + this.dropped > 0) lines.push(`… ${skip + this.dropped} earlier entries`);
-    for (const e of this.entries.slice(skip)) lines.push(formatEntry(e));
+    if (all.length + this.dropped <= max) {
+      for (const e of all) lines.push(formatEntry(e));
+      return lines.join('\n');
+    }
+    const first = Math.min(6, head.length);
+    const lastN = max - first - 1;
+    const shownTail = all.slice(-lastN);
+    for (const e of all.slice(0, first)) lines.push(formatEntry(e));
+    const skipped = all.length + this.dropped - first - shownTail.length;
+    lines.push(`   … ${skipped} entr${skipped === 1 ? 'y' : 'ies'} left out …`);
+    for (const e of shownTail) lines.push(formatEntry(e));
     return lines.join('\n');
   }
+}
+
+function addBytes(e: Entry, chunk: Buffer): void {
+  e.chunkCount++;
+  e.byteCount += chunk.length;
+  if (e.chunks.length < MAX_CHUNKS && e.kept < HEAD_BYTES) {
+    const piece = Buffer.from(chunk.subarray(0, HEAD_BYTES - e.kept));
+    e.chunks.push(piece);
+    e.kept += piece.length;
+    if (piece.length === chunk.length) return;
+  }
+  // Bytes past the head: keep only the last few, for the end of what arrived.
+  const tail = e.tail ? Buffer.concat([e.tail, chunk.subarray(-TAIL_BYTES)]) : Buffer.from(chunk.subarray(-TAIL_BYTES));
+  e.tail = tail.subarray(-TAIL_BYTES);
 }
 
 function formatEntry(e: Entry): string {
@@ -95,18 +147,18 @@ function formatEntry(e: Entry): string {
   }
   if (e.dir === 'stdout' || e.dir === 'stderr') return `${time} [${e.conn} ${e.dir}] ${e.text ?? ''}`;
   const arrow = e.dir === 'send' ? '→' : '←';
-  const total = e.chunks.reduce((n, c) => n + c.length, 0);
   const all = Buffer.concat(e.chunks);
-  const body = renderChunks(e.chunks);
-  const meta = `${total} byte${total === 1 ? '' : 's'}${e.chunks.length > 1 ? ` in ${e.chunks.length} chunks` : ''} @${e.offset}`;
+  const cut = e.byteCount > e.kept;
+  let body = renderChunks(e.chunks, e.chunkCount, cut);
+  if (cut && e.tail) body += ` … "${quote(e.tail).slice(1, -1)}" (the last ${e.tail.length} bytes)`;
+  const meta = `${e.byteCount} byte${e.byteCount === 1 ? '' : 's'}${e.chunkCount > 1 ? ` in ${e.chunkCount} chunks` : ''} @${e.offset}`;
   const hex = isText(all) ? '' : `  hex ${all.subarray(0, 48).toString('hex').replace(/(..)/g, '$1 ').trim()}${all.length > 48 ? ' …' : ''}`;
   return `${time} [tester ${e.conn}] ${arrow} ${body}  (${meta})${hex}`;
 }
 
 /** Chunks shown as quoted strings joined by │ so a reader sees where each write or read ended. */
-function renderChunks(chunks: Buffer[]): string {
-  const MAX_CHUNKS = 24;
-  if (chunks.length <= MAX_CHUNKS) return chunks.map((c) => quote(c).slice(1, -1)).join('│').replace(/^/, '"').concat('"');
-  const head = chunks.slice(0, MAX_CHUNKS).map((c) => quote(c).slice(1, -1)).join('│');
-  return `"${head}│…" (+${chunks.length - MAX_CHUNKS} chunks)`;
+function renderChunks(chunks: Buffer[], total: number, cut: boolean): string {
+  const shown = chunks.map((c) => quote(c).slice(1, -1)).join('│');
+  const more = total > chunks.length ? `│…" (+${total - chunks.length} chunks)` : cut ? '…"' : '"';
+  return `"${shown}${more}`;
 }

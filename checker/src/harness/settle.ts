@@ -1,0 +1,54 @@
+// After a check's tester connections are closed, the server has work to do (read the FIN, close its
+// socket, run its 'end' and 'close' handlers; a buggy one exits there). "Settled" means /proc shows it
+// has let go of every one of those connections and its main thread sleeps with no CPU used: whatever
+// those handlers did is done, so what comes next sees the program as it is, not halfway.
+// Where /proc is missing, settling is skipped (and said so).
+
+import { hasProc, procInfo } from './proc.ts';
+import type { Program } from './program.ts';
+
+export interface Settled {
+  /** Every connection from these tester ports is gone from the program's sockets. */
+  released: boolean;
+  /** The main thread was seen asleep with no CPU used between two looks (or the program is gone). */
+  idle: boolean;
+  /** /proc was there to tell. */
+  measured: boolean;
+}
+
+const LOOK_MS = 5;
+
+/** Resolves when the program has let go of the connections from `ports` and is idle, or after `within` ms. */
+export async function settle(program: Program, ports: number[], within = 1000): Promise<Settled> {
+  if (!hasProc) return { released: false, idle: false, measured: false };
+  const deadline = performance.now() + within;
+  const portSet = new Set(ports);
+  const holding = () => (program.sockets() ?? []).some((s) => s.state !== 'LISTEN' && portSet.has(s.remotePort));
+  let released = !holding();
+  while (!released && performance.now() < deadline) {
+    await program.until(() => program.exit !== undefined, LOOK_MS);
+    released = !holding();
+  }
+  let idle = false;
+  let before = procInfo(program.pid);
+  while (performance.now() < deadline) {
+    if (!before || program.exit !== undefined) {
+      idle = true; // gone: nothing more will happen in it
+      break;
+    }
+    await program.until(() => program.exit !== undefined, LOOK_MS);
+    const now = procInfo(program.pid);
+    if (!now) {
+      idle = true;
+      break;
+    }
+    if (now.state === 'S' && before.state === 'S' && now.ticks === before.ticks) {
+      idle = true;
+      break;
+    }
+    before = now;
+  }
+  // An exit that was under way when we looked is in by now; let Node deliver its 'exit' event.
+  if (program.exit === undefined && !procInfo(program.pid)) await program.until(() => program.exit !== undefined, 200);
+  return { released, idle, measured: true };
+}
