@@ -1,4 +1,5 @@
 import type { Mutant } from './mutant.ts';
+import { bindsEveryInterface, refusedWithoutReason, sigintNotHandled } from './shared-edits.ts';
 
 export const mutants: Mutant[] = [
   {
@@ -82,10 +83,10 @@ export const mutants: Mutant[] = [
   {
     id: 'buffer-shared-by-all-clients',
     file: 'src/server.ts',
-    bug: 'keeps the line buffer in one module-level variable instead of one per connection',
+    bug: 'keeps the line buffer in one module-level variable, emptied when a client connects, instead of one per connection',
     catches: 'concurrent-clients',
     edits: [
-      ["  let line = '';\n", ''],
+      ["  let line = '';\n", "  line = ''; // a new client: a fresh buffer\n"],
       ['const server = net.createServer(', "let line = ''; // the line being read\nconst server = net.createServer("],
     ],
   },
@@ -110,4 +111,28 @@ export const mutants: Mutant[] = [
     catches: 'client-sends-one-line',
     edits: [["const message = positionals.join(' ');", "const message = positionals[0] ?? '';"]],
   },
+  {
+    id: 'readline-interface-error',
+    file: 'src/server.ts',
+    bug: "reads lines with node:readline over the socket: an 'error' listener on the socket but none on the Interface, which re-emits ECONNRESET",
+    catches: 'survives-reset',
+    source: '01-basic-socket/readline-interface-error.ts',
+  },
+  {
+    id: 'exits-when-a-client-leaves',
+    file: 'src/server.ts',
+    bug: "calls process.exit(0) in the socket's 'close' handler: the first client that leaves ends the server",
+    catches: 'serves-client-after-client',
+    edits: [["  socket.on('close', () => sockets.delete(socket));", "  socket.on('close', () => {\n    sockets.delete(socket);\n    process.exit(0); // the client is gone: we are done\n  });"]],
+  },
+  {
+    id: 'client-drops-last-line',
+    file: 'src/client.ts',
+    bug: 'at the end of the stream, drops a last reply that has no \\n',
+    catches: 'client-last-line-without-newline',
+    edits: [['  if (buffered.length > 0) gotLine(buffered); // a last line without \\n still counts\n', '']],
+  },
+  bindsEveryInterface,
+  sigintNotHandled,
+  refusedWithoutReason,
 ];

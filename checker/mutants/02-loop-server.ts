@@ -1,4 +1,5 @@
 import type { Mutant } from './mutant.ts';
+import { bindsEveryInterface, refusedWithoutReason, sigintNotHandled } from './shared-edits.ts';
 
 export const mutants: Mutant[] = [
   {
@@ -139,4 +140,68 @@ export const mutants: Mutant[] = [
     catches: 'client-connection-refused',
     edits: [['  finish(1);\n', '  finish(0);\n']],
   },
+  {
+    id: 'readline-interface-error',
+    file: 'src/server.ts',
+    bug: "reads lines with node:readline over the socket: an 'error' listener on the socket but none on the Interface, which re-emits ECONNRESET",
+    catches: 'survives-reset',
+    source: '02-loop-server/readline-interface-error.ts',
+  },
+  {
+    id: 'exits-at-end-of-stream',
+    file: 'src/server.ts',
+    bug: "calls process.exit(0) in the socket's 'end' handler: the first client that closes its side ends the server",
+    catches: 'serves-client-after-client',
+    edits: [["    buffered = '';\n    socket.end();\n  });", "    buffered = '';\n    socket.end();\n    process.exit(0); // the client is done, so are we\n  });"]],
+  },
+  {
+    id: 'polls-while-nobody-is-connected',
+    file: 'src/server.ts',
+    bug: 'spins in a setImmediate loop "waiting for the next client" once the last client has left',
+    catches: 'idle-uses-no-cpu',
+    edits: [
+      ["    console.log(`disconnected ${peer}`);\n  });", "    console.log(`disconnected ${peer}`);\n    if (sockets.size === 0) waitForNextClient();\n  });"],
+      [
+        'const server = net.createServer({ allowHalfOpen: true }, serve);',
+        'const server = net.createServer({ allowHalfOpen: true }, serve);\n\n/** Nobody is connected: keep checking until somebody is. */\nfunction waitForNextClient(): void {\n  const spin = (): void => {\n    if (sockets.size === 0) setImmediate(spin);\n  };\n  spin();\n}',
+      ],
+    ],
+  },
+  {
+    id: 'keeps-carriage-return',
+    file: 'src/server.ts',
+    bug: 'keeps the \\r of a \\r\\n line: quit\\r\\n is answered QUIT and the connection stays open',
+    catches: 'crlf-lines',
+    edits: [["      reply(line.replace(/\\r$/, ''));", '      reply(line);']],
+  },
+  {
+    id: 'answers-after-quit',
+    file: 'src/server.ts',
+    bug: 'goes on answering the lines that arrive after quit, writing after its own end()',
+    catches: 'nothing-after-quit',
+    edits: [
+      ['    if (done) return;\n    buffered += text;', '    buffered += text;'],
+      ["    while (!done && (nl = buffered.indexOf('\\n')) >= 0) {", "    while ((nl = buffered.indexOf('\\n')) >= 0) {"],
+    ],
+  },
+  {
+    id: 'client-sends-after-quit',
+    file: 'src/client.ts',
+    bug: 'after quit the client ends the socket but keeps reading stdin and writing (write after end, exit 1)',
+    catches: 'client-stops-after-quit',
+    edits: [
+      ['    if (leaving) return;\n', ''],
+      ['      leaving = true;\n      input.close();\n', '      leaving = true;\n      socket.end(); // nothing more to say\n'],
+    ],
+  },
+  {
+    id: 'client-drops-last-line',
+    file: 'src/client.ts',
+    bug: 'at the end of the stream, drops a last reply that has no \\n',
+    catches: 'client-last-line-without-newline',
+    edits: [['  if (buffered.length > 0) console.log(buffered); // a last line without \\n still counts\n', '']],
+  },
+  bindsEveryInterface,
+  sigintNotHandled,
+  refusedWithoutReason,
 ];

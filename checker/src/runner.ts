@@ -185,7 +185,7 @@ async function execute(lesson: string, check: CheckDef, root: string, shared: Sh
     await ctx.cleanup();
     liveContexts.delete(ctx);
     // The next shared check must see the server as it is once this check's clients are gone.
-    if (check.shared && !signal?.aborted) await shared.settleAfter(ctx.peerPorts, check.title);
+    if (check.shared && !signal?.aborted) await shared.settleAfter(ctx.closedPeerPorts(), check.title);
   }
 }
 
@@ -200,8 +200,8 @@ async function diagnose(e: CheckFailure, ctx: CheckContext): Promise<void> {
   if (!WAITED.has(e.code)) return;
   for (const p of ctx.programs) {
     if (p.exit) continue;
-    const share = await p.cpuShare(200);
-    if (share === undefined || share <= 0.4) continue;
+    const share = await p.spinning(300);
+    if (share === undefined) continue;
     e.code = 'BUSY';
     e.message = `${e.message}: the ${p.label} is stuck in a busy loop (it used ${Math.round(share * 100)}% of a core while nothing happened)`;
     e.hint = `A loop that never gives the event loop back (for(;;), while(!done) waiting for a flag, polling socket.read() with setImmediate) keeps the ${p.label} from reading, writing or answering anything. Let the events ('data', 'end', 'close') call you instead.`;

@@ -4,38 +4,20 @@
 // hold a learner's finished work: the proof tests the course, not the copy it runs in.
 
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LessonChecks } from '../src/harness/check.ts';
 import { lessonsDir, repoRoot, solutionsDir } from '../src/lessons.ts';
 import { runLesson, type CheckResult } from '../src/runner.ts';
-import { applyMutant, type Mutant } from '../mutants/mutant.ts';
-
-export const variantsDir = path.join(repoRoot, 'checker', 'variants');
-
-/** The check and every check it needs, transitively. */
-export function withNeeds(lesson: LessonChecks, id: string): string[] {
-  const out = new Set<string>();
-  const visit = (x: string) => {
-    if (out.has(x)) return;
-    const c = lesson.checks.find((k) => k.id === x);
-    if (!c) throw new Error(`no check "${x}" in ${lesson.lesson}`);
-    out.add(x);
-    for (const n of c.needs ?? []) visit(n);
-  };
-  visit(id);
-  return [...out];
-}
+import { copyFilter, mutantRoot, solutionWith, variantsDir, variantsOf, withNeeds, type Mutant } from '../src/mutation.ts';
 
 export const explain = (results: CheckResult[]) =>
   results
     .filter((r) => r.status !== 'pass')
     .map((r) => `${r.id}: ${r.status} ${r.message ?? ''}\n${r.actual ?? ''}\n${r.transcript ?? ''}`)
     .join('\n\n');
-
-const copyFilter = (src: string) => !src.split(path.sep).includes('node_modules') && !src.split(path.sep).includes('.turbo');
 
 /**
  * The lesson's starter as committed (git HEAD) in a root of its own under temp. A lesson that is not
@@ -55,24 +37,6 @@ export function committedStarter(lesson: string, temp: string): string {
     cpSync(path.join(lessonsDir, lesson), dest, { recursive: true, filter: copyFilter });
   }
   return root;
-}
-
-/** A root with the solution of the lesson, its files overlaid with those of `overlay` (a folder shaped like the lesson). */
-function solutionWith(lesson: string, root: string, overlay?: string): string {
-  const dir = path.join(root, lesson);
-  cpSync(path.join(solutionsDir, lesson), dir, { recursive: true, filter: copyFilter });
-  if (overlay) cpSync(overlay, dir, { recursive: true, filter: copyFilter });
-  return root;
-}
-
-/** The variants of a lesson: checker/variants/NN-slug/NAME/, each shaped like the lesson folder (src/...). */
-export function variantsOf(lesson: string): string[] {
-  const dir = path.join(variantsDir, lesson);
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir, { withFileTypes: true })
-    .filter((e) => e.isDirectory())
-    .map((e) => e.name)
-    .sort();
 }
 
 export function proveLesson(lesson: LessonChecks, mutants: Mutant[]): void {
@@ -114,9 +78,7 @@ export function proveLesson(lesson: LessonChecks, mutants: Mutant[]): void {
 
     for (const m of mutants) {
       it(`catches the mutant "${m.id}" (${m.bug}) with check "${m.catches}"`, async () => {
-        const root = solutionWith(lesson.lesson, path.join(temp, m.id));
-        const file = path.join(root, lesson.lesson, m.file);
-        writeFileSync(file, applyMutant(existsSync(file) ? readFileSync(file, 'utf8') : '', m));
+        const root = mutantRoot(lesson.lesson, m, path.join(temp, m.id));
         const only = withNeeds(lesson, m.catches);
         const results = await runLesson(lesson, { root, only });
         const target = results.find((r) => r.id === m.catches);

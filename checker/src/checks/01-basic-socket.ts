@@ -2,7 +2,8 @@
 
 import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
-import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, stopsOnSigterm } from './common.ts';
+import type { Peer } from '../harness/peer.ts';
+import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, STAYS_ALIVE, stopsOnSignal } from './common.ts';
 
 const LESSON = '01-basic-socket';
 const GREETING = '欢迎 welcome';
@@ -107,11 +108,35 @@ const checks: CheckDef[] = [
     },
   },
   {
+    id: 'serves-client-after-client',
+    title: 'keeps listening: five clients one after another are all served',
+    target: 'server',
+    shared: true,
+    needs: ['reply-upper-case'],
+    hint: STAYS_ALIVE,
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      for (let i = 1; i <= 5; i++) {
+        const c = await ctx.connect(port);
+        await c.expectLine(GREETING, greeted);
+        await c.send(`visitor ${i}\n`);
+        await c.expectLine(`VISITOR ${i}`, { what: `the reply to visitor ${i}`, hint: this.hint });
+        await c.expectClose({ hint: this.hint });
+        c.destroy();
+        // Whatever the server does once this client is gone (its 'end' and 'close' handlers) is done
+        // before we look: an exit there is seen here, every time, and named for what it is.
+        await ctx.settle(program);
+        expectAlive(program, `client ${i} of 5 left`, this.hint);
+      }
+    },
+  },
+  {
     id: 'concurrent-clients',
     title: 'serves three clients connected at once, answered in reverse order',
     target: 'server',
     shared: true,
-    needs: ['reply-upper-case'],
+    // The clients' connections end one after another: a server that dies when one leaves is told so once, above.
+    needs: ['serves-client-after-client'],
     hint: 'Keep each connection\'s state (its buffer, its socket) inside the connection handler, not in variables shared by all clients.',
     async run(ctx) {
       const { port } = await ctx.sharedServer();
@@ -125,47 +150,38 @@ const checks: CheckDef[] = [
     },
   },
   {
-    id: 'serves-client-after-client',
-    title: 'keeps listening: five clients one after another are all served',
-    target: 'server',
-    shared: true,
-    needs: ['reply-upper-case'],
-    hint: 'Closing a client\'s socket must not close the server or end the process: no server.close() or process.exit() in the connection handler.',
-    async run(ctx) {
-      const { port, program } = await ctx.sharedServer();
-      for (let i = 1; i <= 5; i++) {
-        expectAlive(program, `serving ${i - 1} clients`, this.hint);
-        const c = await ctx.connect(port);
-        await c.expectLine(GREETING, greeted);
-        await c.send(`visitor ${i}\n`);
-        await c.expectLine(`VISITOR ${i}`, { what: `the reply to visitor ${i}`, hint: this.hint });
-        await c.expectClose({ hint: this.hint });
-      }
-    },
-  },
-  {
     id: 'survives-reset',
-    title: 'a client that resets the connection does not stop the server',
+    title: 'a client that resets the connection, at any moment, does not stop the server',
     target: 'server',
     shared: true,
-    needs: ['reply-upper-case'],
-    hint: "Give every socket an 'error' listener. A reset makes the socket emit 'error' (ECONNRESET); with no listener Node throws it and the whole server dies.",
+    needs: ['serves-client-after-client'],
+    hint: "Give every socket an 'error' listener — and every object that re-emits the socket's errors too (a readline Interface over the socket emits 'error' when the socket does). A reset makes the socket emit 'error' (ECONNRESET); with no listener Node throws it and the whole server dies.",
     async run(ctx) {
       const { port, program } = await ctx.sharedServer();
-      const rude = await ctx.connect(port);
-      await rude.expectLine(GREETING, greeted);
-      await rude.send('half a li');
-      rude.reset();
+      // The reset can come before the server has written anything, after the greeting, or in the
+      // middle of a line: each reaches a different handler. Each moment twice.
+      const moments = [
+        ['right after connecting', async () => {}],
+        ['after the greeting', async (c: Peer) => c.expectLine(GREETING, greeted)],
+        ['in the middle of a line', async (c: Peer) => { await c.expectLine(GREETING, greeted); await c.send('half a li'); }],
+      ] as const;
+      for (const [when, before] of [...moments, ...moments]) {
+        const rude = await ctx.connect(port);
+        await before(rude);
+        rude.reset();
+        await ctx.settle(program);
+        expectAlive(program, `a client reset its connection ${when}`, this.hint);
+      }
       const next = await ctx.connect(port);
-      expectAlive(program, 'a client reset its connection', this.hint);
       await next.expectLine(GREETING, { ...greeted, hint: this.hint });
       await next.send('still there?\n');
-      await next.expectLine('STILL THERE?', { what: 'the reply to the client after the reset', hint: this.hint });
-      expectAlive(program, 'a client reset its connection', this.hint);
+      await next.expectLine('STILL THERE?', { what: 'the reply to the client after the resets', hint: this.hint });
+      expectAlive(program, 'clients reset their connections', this.hint);
     },
   },
   portInUse('01'),
-  stopsOnSigterm(),
+  stopsOnSignal('SIGINT'),
+  stopsOnSignal('SIGTERM'),
   {
     id: 'client-sends-one-line',
     title: 'the client sends its arguments as one line',
@@ -203,6 +219,24 @@ const checks: CheckDef[] = [
       await expectExit(program, 0, 'the reply arrived and the server closed', this.hint);
       noStackTrace(program, 'after the reply', this.hint);
       expectClientLines(program, [GREETING, 'STRASSE'], this.hint);
+    },
+  },
+  {
+    id: 'client-last-line-without-newline',
+    title: 'the client prints a last reply that has no \\n before the server closes',
+    target: 'client',
+    needs: ['client-sends-one-line'],
+    hint: "When the server closes ('end'), whatever is buffered is its last line: print it too.",
+    async run(ctx) {
+      const fake = await ctx.fakeServer();
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'no', 'newline'], 'keep');
+      const conn = await fake.nextConnection(program);
+      await conn.send(GREETING + '\n');
+      await conn.readLine();
+      await conn.send('NO NEWLINE');
+      await conn.end();
+      await expectExit(program, 0, 'the reply arrived and the server closed', this.hint);
+      expectClientLines(program, [GREETING, 'NO NEWLINE'], this.hint);
     },
   },
   clientConnectionRefused('01', ['hello']),

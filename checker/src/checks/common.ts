@@ -4,7 +4,8 @@
 import net from 'node:net';
 import type { CheckContext, CheckDef } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
-import { closedPort, type Program } from '../harness/program.ts';
+import type { Program } from '../harness/program.ts';
+import { closedPort } from '../harness/ready.ts';
 import { timing } from '../harness/timing.ts';
 
 export const STACK_LINE = /^\s+at .+(\(|:\d+)/;
@@ -21,11 +22,11 @@ export function noStackTrace(program: Program, what: string, hint: string): void
   }
 }
 
-/** The program must exit by itself with `code` within the exit deadline. */
-export async function expectExit(program: Program, code: number, what: string, hint: string): Promise<void> {
-  const exit = await program.waitForExit();
+/** The program must exit by itself with `code` within `within` ms (the exit deadline by default). */
+export async function expectExit(program: Program, code: number, what: string, hint: string, within: number = timing.exit): Promise<void> {
+  const exit = await program.waitForExit(within);
   if (!exit) {
-    throw new CheckFailure('TIMEOUT', `${program.label} was still running ${timing.exit} ms after ${what}`, {
+    throw new CheckFailure('TIMEOUT', `${program.label} was still running ${within} ms after ${what}`, {
       expected: `exit code ${code}`,
       actual: `still running\n${program.describeOutput()}`,
       hint,
@@ -70,25 +71,32 @@ export function portInUse(lesson: string): CheckDef {
   };
 }
 
+/** The hint of the checks about a server that must stay alive while clients come and go. */
+export const STAYS_ALIVE =
+  "A server ends only on SIGINT or SIGTERM. A client leaving ends that connection, not the server: no server.close() or process.exit() in a socket's 'end', 'close' or 'error' handler, and no error left unhandled there.";
+
 /**
- * SIGTERM (and SIGINT) stop the server: it closes its connections and exits 0.
- * Runs on the shared server, so it must be the last shared check of a lesson.
+ * SIGINT (a terminal's Ctrl-C) and SIGTERM (what `kill` and service managers send) stop the server:
+ * it closes its connections and exits 0, even with a client still connected. SIGTERM runs on the
+ * shared server (so it must be the last shared check of a lesson); SIGINT on a server of its own.
  */
-export function stopsOnSigterm(): CheckDef {
+export function stopsOnSignal(sig: 'SIGINT' | 'SIGTERM'): CheckDef {
   return {
-    id: 'stops-on-sigterm',
-    title: 'SIGTERM closes the connections and exits 0',
+    id: sig === 'SIGTERM' ? 'stops-on-sigterm' : 'stops-on-sigint',
+    title: `${sig} closes the connections and exits 0`,
     target: 'server',
-    shared: true,
+    ...(sig === 'SIGTERM' ? { shared: true } : {}),
     needs: ['ready'],
-    hint: "process.once('SIGTERM', ...) and process.once('SIGINT', ...): server.close(), destroy the open sockets, exit 0.",
+    hint: `process.once('${sig}', ...): server.close(), destroy the open sockets, exit 0. (Handle both SIGINT and SIGTERM: Ctrl-C sends the one, kill and service managers the other.)`,
     async run(ctx) {
-      const { program, port } = await ctx.sharedServer();
+      const { program, port } = sig === 'SIGTERM' ? await ctx.sharedServer() : await ctx.ownServer();
       const c = await ctx.connect(port);
-      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server');
-      program.signal('SIGTERM');
+      ctx.transcript.note('tester', `the tester sends ${sig} to the server`);
+      program.signal(sig);
       // An open connection must not keep it alive: server.close() alone waits for every client to leave.
-      await expectExit(program, 0, 'SIGTERM with a client still connected', this.hint);
+      // A server that closes its connections exits in milliseconds; one that waits for its clients
+      // to leave would wait forever, so a shorter deadline than a client's exit costs no fairness.
+      await expectExit(program, 0, `${sig} with a client still connected`, this.hint, timing.signalExit);
       c.destroy();
     },
   };
@@ -109,9 +117,10 @@ export function clientConnectionRefused(lesson: string, args: string[] = []): Ch
       noStackTrace(program, 'when the connection was refused', this.hint);
       const lines = program.stderrLines.filter((l) => l.trim().length > 0);
       const line = lines[0] ?? '';
-      if (lines.length !== 1 || !line.includes(`127.0.0.1:${port}`)) {
-        throw new CheckFailure('OUTPUT', 'the client did not report the refused connection in one stderr line naming the address', {
-          expected: `one line on stderr that names 127.0.0.1:${port} and the reason`,
+      // The reason: "connection refused", or Node's own code for it. Any wording around them passes.
+      if (lines.length !== 1 || !line.includes(`127.0.0.1:${port}`) || !/refused|ECONNREFUSED/i.test(line)) {
+        throw new CheckFailure('OUTPUT', 'the client did not report the refused connection in one stderr line naming the address and the reason', {
+          expected: `one line on stderr that names 127.0.0.1:${port} and the reason (connection refused, or ECONNREFUSED)`,
           actual: program.describeOutput(),
           hint: this.hint,
         });
@@ -120,9 +129,9 @@ export function clientConnectionRefused(lesson: string, args: string[] = []): Ch
   };
 }
 
-/** Fails if the server process is gone. */
+/** Fails if the server is gone (nothing of its family is alive). */
 export function expectAlive(program: Program, after: string, hint: string): void {
-  if (program.exit) {
+  if (!program.alive) {
     throw new CheckFailure('EXITED', `the server ${program.describeExit()} after ${after}`, {
       expected: 'the server keeps running and serves the next client',
       actual: program.describeOutput(),

@@ -31,10 +31,12 @@ export async function main(argv: string[]): Promise<number> {
     console.error(`netlings: unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')}`);
     return 2;
   }
-  // A reader that goes away (`| head`) is not an error worth a stack trace.
+  // A reader that goes away (`| head`) is not an error worth a stack trace, nor a reason to change
+  // the verdict: the run goes on without printing, and the exit code is still the run's
+  // (`set -o pipefail` shows it). console's writes ignore the closed stream.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      if (e.code !== 'EPIPE') throw e;
     });
   }
   process.on('unhandledRejection', (e) => {

@@ -112,8 +112,8 @@ export class CheckContext {
   readonly transcript = new Transcript();
   private readonly cleanups: (() => Promise<void> | void)[] = [];
   private peers = 0;
-  /** The local ports of this check's tester connections (to see a server let go of them). */
-  readonly peerPorts: number[] = [];
+  /** This check's tester connections (to see a server let go of the ones that are closed). */
+  private readonly peerList: Peer[] = [];
   /** The programs this check started or used, for the diagnosis of a failure (a busy loop, say). */
   readonly programs = new Set<Program>();
 
@@ -148,7 +148,12 @@ export class CheckContext {
    * what its 'end' and 'close' handlers do (an exit, say) has happened by then.
    */
   settle(program: Program, within?: number): Promise<Settled> {
-    return settle(program, this.peerPorts, within);
+    return settle(program, this.closedPeerPorts(), within);
+  }
+
+  /** The local ports of this check's tester connections that the tester has closed or reset. */
+  closedPeerPorts(): number[] {
+    return this.peerList.filter((p) => p.socket.destroyed).map((p) => p.localPort);
   }
 
   /** The lesson's shared server (for checks marked shared). */
@@ -177,7 +182,7 @@ export class CheckContext {
   /** A tester client connected to port; destroyed at cleanup. */
   async connect(port: number, name?: string): Promise<Peer> {
     const peer = await Peer.connect(port, name ?? `c${++this.peers}`, this.transcript, (p) => this.defer(() => p.destroy()));
-    this.peerPorts.push(peer.localPort);
+    this.peerList.push(peer);
     return peer;
   }
 

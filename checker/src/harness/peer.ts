@@ -46,9 +46,12 @@ export class Peer {
   private closed = false;
   private socketError: Error | undefined;
   private readonly waiter = new Waiter();
+  /** The local port, remembered: a destroyed socket forgets it. */
+  private port = 0;
 
   constructor(socket: net.Socket, name: string, transcript: Transcript) {
     this.socket = socket;
+    socket.once('connect', () => (this.port = socket.localPort ?? 0));
     this.name = name;
     this.transcript = transcript;
     socket.on('data', (chunk: Buffer) => {
@@ -107,7 +110,7 @@ export class Peer {
   }
 
   get localPort(): number {
-    return this.socket.localPort ?? 0;
+    return this.socket.localPort ?? this.port;
   }
   get remotePort(): number {
     return this.socket.remotePort ?? 0;

@@ -236,8 +236,13 @@ export class Program {
   /** Something of the family is alive: the program, or a process it left behind (a re-run of itself, say). */
   get alive(): boolean {
     if (this.exitInfo === undefined) return true;
-    return hasProc && this.family().length > 0;
+    if (!hasProc) return false;
+    // Asked on every event of a wait: a scan of /proc at most every 50 ms.
+    const now = performance.now();
+    if (!this.aliveSeen || now - this.aliveSeen.at > 50) this.aliveSeen = { at: now, alive: this.family().length > 0 };
+    return this.aliveSeen.alive;
   }
+  private aliveSeen: { at: number; alive: boolean } | undefined;
 
   /**
    * Measures the main process's CPU over a window of ms (a measurement, not a wait for an event):
@@ -245,7 +250,29 @@ export class Program {
    * where /proc cannot tell.
    */
   async busyFor(ms: number): Promise<boolean> {
-    return ((await this.cpuShare(ms)) ?? 0) > 0.4;
+    return (await this.spinning(ms)) !== undefined;
+  }
+
+  /**
+   * Watches the main process over a window of ms (a measurement): the share of a core it used when it
+   * never slept in the window (state R at every look, CPU used), else undefined. A program that waits
+   * for events sleeps; one in a busy loop never does, however little CPU a loaded machine gives it.
+   */
+  async spinning(ms: number): Promise<number | undefined> {
+    const first = procInfo(this.pid);
+    if (!first || this.exit) return undefined;
+    const t0 = performance.now();
+    let slept = first.state === 'S' || first.state === 'D';
+    while (performance.now() - t0 < ms) {
+      await pause(20);
+      const info = procInfo(this.pid);
+      if (!info) return undefined;
+      if (info.state === 'S' || info.state === 'D') slept = true;
+    }
+    const last = procInfo(this.pid);
+    if (!last || slept) return undefined;
+    const share = ((last.ticks - first.ticks) * 10) / (performance.now() - t0);
+    return share > 0.05 ? share : undefined;
   }
 
   /** The share of a core the main process used over a window of ms, or undefined where /proc cannot tell. */

@@ -91,7 +91,8 @@ export async function startServer(opts: Omit<StartOptions, 'role'>, register: (c
       }, SAMPLE_MS)
     : undefined;
   try {
-    await program.until(() => find() || program.exit !== undefined || watch.verdict !== undefined, timing.ready);
+    // A leader that exited while a process it started lives on (a server that daemonizes) is still starting.
+    await program.until(() => find() || (program.exit !== undefined && !program.alive) || watch.verdict !== undefined, timing.ready);
   } finally {
     clearInterval(sampler);
   }
@@ -146,7 +147,7 @@ function argValue(args: string[], name: string): string | undefined {
 
 function notReady(program: Program, early: Early | undefined, num: string, args: string[]): CheckFailure {
   const expected = 'a stdout line "listening on 127.0.0.1:PORT", printed once server.listen() has called back';
-  if (program.exit) {
+  if (program.exit && !program.alive) {
     return new CheckFailure('NOT_READY', `the server ${program.describeExit()} before printing its ready line`, {
       expected,
       actual: program.describeOutput(),

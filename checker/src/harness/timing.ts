@@ -14,6 +14,8 @@ export const timing = {
   ready: 8000 * scale,
   /** For a program to exit after it was told to (end of stdin, SIGTERM, a busy port). */
   exit: 5000 * scale,
+  /** For a server to exit after SIGINT or SIGTERM: closing its connections and exiting takes milliseconds. */
+  signalExit: 2500 * scale,
   /** For a connect over loopback. */
   connect: 2000 * scale,
   /** The gap between bytes when sending byte by byte, so each byte leaves in its own segment. */

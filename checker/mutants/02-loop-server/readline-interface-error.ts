@@ -1,0 +1,54 @@
+// Mutant of lesson 02's server: lines read with node:readline over the socket. The socket has an
+// 'error' listener, the readline Interface has none; the Interface re-emits the socket's ECONNRESET,
+// and with no listener that is thrown: one client's reset kills the server and every client with it.
+
+import net from 'node:net';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const { values } = parseArgs({ options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '9002' } } });
+const host = values.host;
+const port = Number(values.port);
+const sockets = new Set<net.Socket>();
+
+const server = net.createServer({ allowHalfOpen: true }, (socket) => {
+  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  sockets.add(socket);
+  console.log(`connected ${peer}`);
+  socket.on('error', (err: NodeJS.ErrnoException) => console.error(`${peer} error ${err.code ?? err.message}`));
+  socket.on('close', () => {
+    sockets.delete(socket);
+    console.log(`disconnected ${peer}`);
+  });
+  const rl = readline.createInterface({ input: socket, crlfDelay: Infinity });
+  let done = false;
+  rl.on('line', (line) => {
+    if (done) return;
+    if (line === 'quit') {
+      done = true;
+      socket.end('bye\n');
+      rl.close();
+      return;
+    }
+    socket.write(line.toUpperCase() + '\n');
+  });
+  rl.on('close', () => {
+    if (!done) socket.end();
+  });
+});
+
+server.on('error', (err: NodeJS.ErrnoException) => {
+  console.error(`cannot listen on ${host}:${port}: ${err.code === 'EADDRINUSE' ? 'address already in use' : err.message}`);
+  process.exit(1);
+});
+server.listen(port, host, () => {
+  const a = server.address() as net.AddressInfo;
+  console.log(`listening on ${a.address}:${a.port}`);
+});
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    for (const s of sockets) s.destroy();
+    server.close();
+    process.exit(0);
+  });
+}
