@@ -1,5 +1,5 @@
 import type { Mutant } from './mutant.ts';
-import { bindsEveryInterface, refusedWithoutReason, sigintNotHandled } from './shared-edits.ts';
+import { bindsEveryInterface, ignoresPort, refusedWithoutReason, sigintNotHandled } from './shared-edits.ts';
 
 export const mutants: Mutant[] = [
   {
@@ -135,4 +135,5 @@ export const mutants: Mutant[] = [
   bindsEveryInterface,
   sigintNotHandled,
   refusedWithoutReason,
+  ignoresPort(9001, 'client-sends-one-line'),
 ];

@@ -34,3 +34,14 @@ export const refusedWithoutReason: Mutant = {
   catches: 'client-connection-refused',
   edits: [['  console.error(`${what} ${host}:${port}: ${reason(err)}`);', '  console.error(`${what} ${host}:${port}`);']],
 };
+
+/** Connects to the lesson's default port whatever --port says. */
+export function ignoresPort(lessonPort: number, catches: string): Mutant {
+  return {
+    id: 'client-ignores-port',
+    file: 'src/client.ts',
+    bug: `connects to the lesson's port ${lessonPort} whatever --port says`,
+    catches,
+    edits: [['const socket = net.connect({ host, port', `const socket = net.connect({ host, port: ${lessonPort}`]],
+  };
+}
