@@ -1,13 +1,27 @@
 // `npm run flake -- N [--root DIR]`: every check N times in a row against the solutions, to find flakiness.
 
-import { parseArgs } from 'node:util';
+import { helpOption, parseCommand, type CommandSpec } from './args.ts';
 import { allLessons, resolveRoot, UsageError } from '../lessons.ts';
 import { runLesson } from '../runner.ts';
 
+export const flakeHelp = `usage: npm run flake -- [N] [--root DIR]
+
+Runs every check of every lesson N times (default 20) against --root (default solutions)
+and reports each check that failed even once. Exit code 0 only with no failure.
+  --root DIR   the folder holding the lesson folders (default solutions)
+  -h, --help   this text`;
+
+export const flakeSpec = {
+  command: 'npm run flake',
+  help: flakeHelp,
+  options: { root: { type: 'string', default: 'solutions' }, ...helpOption },
+  positionals: true,
+} as const satisfies CommandSpec;
+
 export async function flakeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args: argv, options: { root: { type: 'string', default: 'solutions' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  const { values, positionals } = parseCommand(flakeSpec, argv);
   if (values.help) {
-    console.log('usage: npm run flake -- [N] [--root DIR]\n\nRuns every check of every lesson N times (default 20) against --root (default solutions)\nand reports each check that failed even once. Exit code 0 only with no failure.');
+    console.log(flakeHelp);
     return 0;
   }
   const n = Number(positionals[0] ?? '20');
