@@ -87,7 +87,9 @@ export interface Root {
  */
 export function findRoot(arg: string | undefined): Root {
   if (arg === undefined) return { root: lessonsDir };
-  const candidates = [path.resolve(process.cwd(), arg), path.resolve(repoRoot, arg)];
+  // npm runs scripts in the repository; a relative path means the folder the user typed it in first.
+  const typedIn = process.env['INIT_CWD'];
+  const candidates = [...(typedIn ? [path.resolve(typedIn, arg)] : []), path.resolve(process.cwd(), arg), path.resolve(repoRoot, arg)];
   const found = candidates.find((c) => existsSync(c));
   if (!found) throw new UsageError(`--root ${arg}: no such folder`);
   if (!statSync(found).isDirectory()) throw new UsageError(`--root ${arg} is a file; --root takes the folder that holds the lesson folders (01-basic-socket, ...)`);
