@@ -3,6 +3,7 @@
 
 import { UsageError } from '../lessons.ts';
 import { parseErrorMessage } from './args.ts';
+import { wrapProse } from './screen.ts';
 import { checkCommand } from './check.ts';
 import { flakeCommand } from './flake.ts';
 import { startCommand } from './start.ts';
@@ -46,7 +47,7 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     const parseError = parseErrorMessage(e, name);
     if (e instanceof UsageError || parseError !== undefined) {
-      console.error(`netlings ${name}: ${e instanceof UsageError ? e.message : parseError}`);
+      console.error(fitToTerminal(`netlings ${name}: ${e instanceof UsageError ? e.message : parseError}`));
       if (e instanceof UsageError && e.usage) console.error(e.usage);
       return 2;
     }
@@ -54,4 +55,10 @@ export async function main(argv: string[]): Promise<number> {
     if (process.env['NETLINGS_DEBUG']) console.error(e);
     return 70;
   }
+}
+
+/** A long message wrapped at word boundaries on a terminal (a pipe gets it as one line). */
+function fitToTerminal(line: string): string {
+  const columns = process.stderr.isTTY ? process.stderr.columns : 0;
+  return columns ? wrapProse(line, columns).join('\n') : line;
 }
