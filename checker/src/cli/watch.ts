@@ -170,7 +170,12 @@ export class WatchSession {
     this.home = false;
     this.unfolded = false;
     const trigger = `${rel} saved`;
-    if (this.busy) {
+    if (!this.busy && !this.scheduled) {
+      // A save after the checks ended: a new streak of saves.
+      this.cancelsInARow = 0;
+      this.chainedRuns = 0;
+    }
+    if (this.busy && !this.controller?.signal.aborted) {
       // The same content as the run started with (a touch, a program rewriting a file): let it run.
       if (hashLesson(this.view.dir) === this.runHash) return;
       if (this.cancelsInARow >= MAX_CANCELS_IN_A_ROW) {
@@ -180,6 +185,7 @@ export class WatchSession {
         this.render();
         return;
       }
+      // One count per stopped run, however many events the save makes.
       this.cancelsInARow++;
       this.controller?.abort();
     }
@@ -191,10 +197,7 @@ export class WatchSession {
       void this.runChecks(trigger);
     }, DEBOUNCE_MS);
     if (this.controller?.signal.aborted) this.beginChecking(`${trigger}; the last run was stopped`);
-    else if (first) {
-      this.chainedRuns = 0;
-      this.beginChecking(trigger);
-    }
+    else if (first) this.beginChecking(trigger);
   }
 
   // ------------------------------------------------------------------ checks
@@ -275,6 +278,10 @@ export class WatchSession {
       this.pendingRun = false;
       void this.runChecks('saved again during the last check');
       return;
+    }
+    if (this.pendingRun && changedMeanwhile) {
+      // Never a stale verdict without saying so.
+      this.notes.push(style.yellow(`Your files changed again while these checks ran; this is the verdict on the version before. Press r to check the latest one.`));
     }
     this.pendingRun = false;
     this.render();
