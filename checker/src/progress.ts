@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { LessonChecks } from './harness/check.ts';
 import { allLessons, lessonsDir, repoRoot, solutionsDir } from './lessons.ts';
 import { runLesson, type CheckResult } from './runner.ts';
+import { ignoredName } from './cli/files.ts';
 import { style } from './cli/style.ts';
 
 export const STATE_VERSION = 1;
@@ -53,8 +54,11 @@ export interface ProgressEnv {
   lessons: LessonChecks[];
   /** Identifies the checks' source: a cached result of other checks is stale. */
   checker: () => string;
-  /** Runs one lesson's checks (tests pass a fake). */
-  run: (lesson: LessonChecks, root: string, onResult?: (r: CheckResult) => void) => Promise<CheckResult[]>;
+  /**
+   * Runs one lesson's checks (tests pass a fake). Aborting `signal` stops the run: every program it
+   * started is killed and the promise rejects with runner.ts's RunCancelled (name 'AbortError').
+   */
+  run: (lesson: LessonChecks, root: string, onResult?: (r: CheckResult) => void, signal?: AbortSignal) => Promise<CheckResult[]>;
   /** One-line notes for the learner (a corrupt state file); stderr by default. */
   note: (line: string) => void;
 }
@@ -67,7 +71,7 @@ export function defaultEnv(): ProgressEnv {
     stateFile: path.join(repoRoot, '.netlings', 'state.json'),
     lessons: allLessons,
     checker: memo(() => checkerFingerprint(path.join(repoRoot, 'checker', 'src'))),
-    run: (lesson, root, onResult) => runLesson(lesson, { root, ...(onResult ? { onResult } : {}) }),
+    run: (lesson, root, onResult, signal) => runLesson(lesson, { root, ...(onResult ? { onResult } : {}), ...(signal ? { signal } : {}) }),
     note: (line) => console.error(line),
   };
 }
@@ -179,23 +183,7 @@ export function updateState(env: ProgressEnv, change: (s: State) => void): State
 // ---------------------------------------------------------------------------------------------
 // Content hashes
 
-export const PROBE_PREFIX = '.netlings-probe';
-
-/** Files and folders that are never the learner's work: installed packages, caches, editor scratch files, our watch probe. */
-export function ignoredName(name: string): boolean {
-  return (
-    name === 'node_modules' ||
-    name === '.turbo' ||
-    name === '.DS_Store' ||
-    name === '4913' || // vim's "can I write here" probe
-    name.startsWith(PROBE_PREFIX) ||
-    name.startsWith('.#') ||
-    name.endsWith('~') ||
-    name.endsWith('___jb_tmp___') ||
-    name.endsWith('___jb_old___') ||
-    /\.sw[a-p]$/.test(name)
-  );
-}
+export { ignoredName, isSourceFile, PROBE_PREFIX, scratchTool } from './cli/files.ts';
 
 /** Every file under dir, as sorted relative paths with '/' separators, without the ignored ones. */
 export function lessonFiles(dir: string): string[] {

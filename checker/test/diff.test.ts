@@ -141,7 +141,7 @@ describe('npm run diff', () => {
     const out = vi.spyOn(console, 'log').mockImplementation(() => {});
     expect(await diffCommand(['01'], env)).toBe(1);
     expect(runs).toHaveLength(1); // it checked first: maybe the learner is done and never ran npm start
-    expect(err.mock.calls.at(-1)?.[0]).toMatch(/not done yet.*--force/);
+    expect(err.mock.calls.at(-1)?.[0]).toMatch(/not passed every check yet.*--force/);
     expect(out).not.toHaveBeenCalled();
     expect(await diffCommand(['01', '--force'], env)).toBe(0);
     expect(String(out.mock.calls[0]?.[0])).toContain('+theirs');

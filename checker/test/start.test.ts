@@ -113,6 +113,19 @@ describe('npm start without a terminal', () => {
   });
 });
 
+describe('npm start with a lesson', () => {
+  it('starts at that lesson, and it stays the current one', async () => {
+    const { env } = repo();
+    const out = capture();
+    expect(await startCommand(['03'], env)).toBe(0);
+    expect(out.text()).toContain('▸ · not started  03-ssh-lite');
+    vi.restoreAllMocks();
+    const again = capture();
+    await startCommand([], env);
+    expect(again.text()).toContain('Current lesson: 03-ssh-lite');
+  });
+});
+
 describe('npm run list', () => {
   it('prints the same list as npm start and exits 0', async () => {
     const { env } = repo();

@@ -1,24 +1,29 @@
 // `npm run check -- [LESSON] [--root DIR] [--json]`
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { allLessons, findLesson, lessonsDir, resolveRoot, repoRoot } from '../lessons.ts';
+import { existsSync } from 'node:fs';
+import { allLessons, findLesson, findRoot, lessonFoldersIn, lessonsDir, repoRoot, UsageError } from '../lessons.ts';
+import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { defaultEnv, hashLesson, recordResults } from '../progress.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
 import { formatResult, summaryLine } from '../report.ts';
 import { style } from './style.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
-export const checkHelp = `usage: npm run check -- [LESSON] [--root DIR] [--json]
+export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json]
 
-Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them.
+Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them, and prints
+every failure in full (npm start folds a long one to fit the screen).
   --root DIR   the folder holding the lesson folders: lessons (default), solutions,
-               or a student's copy of lessons/
+               or a student's copy of lessons/ (a whole clone of the repository
+               means its lessons/)
+  --only ID    run only the check with this id (repeat it for more); an unknown id
+               is a usage error that lists the lesson's ids
   --json       one JSON object per line and check instead of the report: lesson, id,
                title, target (server|client), status (pass|fail|skip), durationMs,
                and for a failure code, message, expected, actual, hint, transcript.
                Use \`npm run -s check\` so npm adds no lines of its own.
-  --only ID    run only the check with this id (repeatable)
+  -h, --help   this text
 Exit code: 0 when every selected check passed, 1 when one failed, 2 on a usage error.`;
 
 export interface CheckRun {
@@ -27,24 +32,48 @@ export interface CheckRun {
   only?: string[];
 }
 
-export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; help: boolean } {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      root: { type: 'string' },
-      json: { type: 'boolean', default: false },
-      only: { type: 'string', multiple: true },
-      help: { type: 'boolean', short: 'h', default: false },
-    },
-    allowPositionals: true,
-  });
-  const lessons = positionals.length ? positionals.map(findLesson) : allLessons;
+export const checkSpec = {
+  command: 'npm run check',
+  help: checkHelp,
+  options: {
+    root: { type: 'string' },
+    json: { type: 'boolean', default: false },
+    only: { type: 'string', multiple: true },
+    ...helpOption,
+  },
+  positionals: true,
+} as const satisfies CommandSpec;
+
+export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; help: boolean; note?: string } {
+  const { values, positionals } = parseCommand(checkSpec, argv);
+  if (values.help) return { root: lessonsDir, lessons: [], json: false, help: true };
+  let lessons = positionals.length ? positionals.map((p) => findLesson(p)) : allLessons;
+  const { root, note } = findRoot(values.root);
+  // Some named lessons have no folder under the root: say so, rather than fail every check of them.
+  const present = lessons.filter((l) => existsSync(path.join(root, l.lesson)));
+  if (present.length === 0) {
+    const there = lessonFoldersIn(root);
+    throw new UsageError(
+      `${path.relative(process.cwd(), root) || '.'} has no folder ${lessons.map((l) => l.lesson).join(', ')}${there.length ? ` (it holds ${there.join(', ')})` : ''}`,
+    );
+  }
+  if (values.only) {
+    const ids = new Set(lessons.flatMap((l) => l.checks.map((c) => c.id)));
+    const unknown = values.only.filter((id) => !ids.has(id));
+    if (unknown.length) {
+      const known = lessons.map((l) => `${l.lesson}: ${l.checks.map((c) => c.id).join(', ')}`).join('; ');
+      throw new UsageError(`no check ${unknown.map((id) => `"${id}"`).join(', ')} in ${lessons.map((l) => l.lesson).join(', ')}; the ids are ${known}`, usageOf(checkSpec));
+    }
+    // Lessons without any of the checks asked for are not run at all.
+    lessons = lessons.filter((l) => l.checks.some((c) => values.only?.includes(c.id)));
+  }
   return {
-    root: resolveRoot(values.root),
+    root,
     lessons,
     json: values.json,
-    help: values.help,
+    help: false,
     ...(values.only ? { only: values.only } : {}),
+    ...(note ? { note } : {}),
   };
 }
 
@@ -60,7 +89,7 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
       root: run.root,
       ...(run.only ? { only: run.only } : {}),
       onResult: (r) => {
-        if (print === 'text') console.log(formatResult(r));
+        if (print === 'text') console.log(formatResult(r, process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}));
         if (print === 'json') console.log(JSON.stringify(r));
       },
     });
@@ -76,6 +105,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     console.log(checkHelp);
     return 0;
   }
+  if (run.note) console.error(style.dim(run.note));
   const t0 = performance.now();
   const results = await runChecks(run, run.json ? 'json' : 'text');
   if (!run.json) {

@@ -4,9 +4,9 @@
 
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findLesson, UsageError } from '../lessons.ts';
 import { defaultEnv, lessonFiles, lessonNumber, loadState, refresh, type ProgressEnv } from '../progress.ts';
+import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { style } from './style.ts';
 
 export const diffHelp = `usage: npm run diff -- LESSON [--force]
@@ -14,8 +14,24 @@ export const diffHelp = `usage: npm run diff -- LESSON [--force]
 Shows your lessons/NN-slug against the reference solution in solutions/NN-slug, as a
 unified diff (- yours, + the solution), for the files under src/ and package.json.
 The package name, trailing whitespace and line-end style are ignored.
-Opens once the lesson is done (every check passed); --force shows it before that.
-Exit code: 0 when shown, 1 when the lesson is not done yet, 2 on a usage error.`;
+The rule: it opens once the lesson has passed every check, and stays open from then on,
+also after a reset (then it shows the whole solution against the starter) or an edit
+that breaks it again.
+  --force      show it before the lesson has passed
+  -h, --help   this text
+Exit code: 0 when shown, 1 when the lesson has never passed, 2 on a usage error.`;
+
+export const diffSpec = {
+  command: 'npm run diff',
+  help: diffHelp,
+  options: { force: { type: 'boolean', default: false }, ...helpOption },
+  positionals: true,
+} as const satisfies CommandSpec;
+
+/** The line that says why the diff is open although the lesson does not pass now. */
+export function stillOpenNote(lesson: string): string {
+  return `(${lesson} passed every check once, so its diff stays open; it does not pass now)`;
+}
 
 /** The text as compared: LF line ends, no trailing whitespace, and for package.json no "name" line. */
 export function normalize(rel: string, text: string): string[] {
@@ -154,28 +170,28 @@ export function lessonDiff(env: ProgressEnv, lesson: string): string {
 }
 
 export async function diffCommand(argv: string[], env: ProgressEnv = defaultEnv()): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { force: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCommand(diffSpec, argv);
   if (values.help) {
     console.log(diffHelp);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run diff -- 01');
+  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run diff -- 01', usageOf(diffSpec));
   const checks = findLesson(positionals[0] ?? '');
   const lesson = checks.lesson;
   let rec = loadState(env.stateFile, env.note).lessons[lesson];
-  if (!values.force && !rec?.everDone) {
+  let passesNow = false;
+  if (!values.force) {
     // Done with `npm run check` (which keeps no state), or changed since the last check: find out now.
-    await refresh({ ...env, lessons: [checks] }, { onChecking: (l) => console.error(style.dim(`checking ${l} first…`)) });
+    // Also when it passed once: whether it passes now decides the note below.
+    const { views } = await refresh({ ...env, lessons: [checks] }, { onChecking: (l) => console.error(style.dim(`checking ${l} first…`)) });
+    passesNow = views[0]?.status === 'done';
     rec = loadState(env.stateFile, () => {}).lessons[lesson];
   }
   if (!values.force && !rec?.everDone) {
-    console.error(`netlings diff: ${lesson} is not done yet, and the diff shows the solution; it opens once every check passes (npm start or npm run check -- ${lessonNumber(lesson)}). --force shows it now.`);
+    console.error(`netlings diff: ${lesson} has not passed every check yet, and the diff shows the solution; it opens once it has (npm start or npm run check -- ${lessonNumber(lesson)}). --force shows it now.`);
     return 1;
   }
+  if (!values.force && !passesNow) console.error(style.dim(stillOpenNote(lesson)));
   const text = lessonDiff(env, lesson);
   console.log(text || `lessons/${lesson} matches the solution (the package name and whitespace aside).`);
   return 0;

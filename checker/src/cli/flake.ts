@@ -6,36 +6,37 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import type { LessonChecks } from '../harness/check.ts';
 import { allLessons, findLesson, resolveRoot, solutionsDir, UsageError } from '../lessons.ts';
 import { mutantRoot, mutantsOf, withNeeds } from '../mutation.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
 import { style } from './style.ts';
+import { helpOption, parseCommand, type CommandSpec } from './args.ts';
 
-export const flakeHelp = `usage: npm run flake -- [N] [LESSON...] [--root DIR]   (LESSON as 01 or 01-basic-socket)
-       npm run flake -- --mutants [N] [LESSON...] [--jobs J]
+export const flakeHelp = `usage: npm run flake -- [N] [LESSON...] [--root DIR] | --mutants [N] [LESSON...] [--jobs J]
 
-Without --mutants: runs every check of the lessons (default: all) N times (default 20) against
---root (default solutions). On the solutions every check must pass every time; on any other
-tree (a broken program) every check must get the same result every time. Reports each check
+Without --mutants: runs every check of the lessons (default: all; LESSON as 01 or 01-basic-socket)
+N times (default 20) against --root. On the solutions every check must pass every time; on any
+other tree (a broken program) every check must get the same result every time. Reports each check
 that did not, with its last failure.
 With --mutants: runs every mutant of the lessons N times (default 20), each with the check that
-names its bug and that check's prerequisites, J mutants at a time (default 2), and reports every
-run in which the mutant was not caught (the check passed, or a prerequisite failed).
+names its bug and that check's prerequisites, and reports every run in which the mutant was not
+caught (the check passed, or a prerequisite failed).
+  --root DIR   the folder holding the lesson folders (default solutions)
+  --mutants    run the mutants instead of the checks on a tree
+  --jobs J     with --mutants: how many mutants run at once (default 2)
+  -h, --help   this text
 Exit code: 0 when nothing was reported, 1 otherwise, 2 on a usage error.`;
 
+export const flakeSpec = {
+  command: 'npm run flake',
+  help: flakeHelp,
+  options: { root: { type: 'string' }, mutants: { type: 'boolean', default: false }, jobs: { type: 'string', default: '2' }, ...helpOption },
+  positionals: true,
+} as const satisfies CommandSpec;
+
 export async function flakeCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      root: { type: 'string' },
-      mutants: { type: 'boolean', default: false },
-      jobs: { type: 'string', default: '2' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCommand(flakeSpec, argv);
   if (values.help) {
     console.log(flakeHelp);
     return 0;

@@ -1,16 +1,25 @@
 // `npm run hint -- LESSON [--all]`: the lesson's hints one at a time; the state file remembers how many were shown.
 
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findLesson, UsageError } from '../lessons.ts';
 import { defaultEnv, lessonNumber, readManifest, updateState, type ProgressEnv } from '../progress.ts';
+import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { style } from './style.ts';
 
 export const hintHelp = `usage: npm run hint -- LESSON [--all]
 
 Shows the lesson's next hint: the first call the first hint, the next call the second,
 and so on (npm start's h key counts along). --all shows every hint at once.
-A failing check also has a hint of its own, shown under it by npm start and npm run check.`;
+A failing check also has a hint of its own, shown under it by npm start and npm run check.
+  --all        every hint of the lesson at once
+  -h, --help   this text`;
+
+export const hintSpec = {
+  command: 'npm run hint',
+  help: hintHelp,
+  options: { all: { type: 'boolean', default: false }, ...helpOption },
+  positionals: true,
+} as const satisfies CommandSpec;
 
 /** The text for the next hint (or all of them), counting it as shown. */
 export function takeHint(env: ProgressEnv, lesson: string, all = false): string {
@@ -35,16 +44,12 @@ export function takeHint(env: ProgressEnv, lesson: string, all = false): string 
 }
 
 export async function hintCommand(argv: string[], env: ProgressEnv = defaultEnv()): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { all: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCommand(hintSpec, argv);
   if (values.help) {
     console.log(hintHelp);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run hint -- 01');
+  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run hint -- 01', usageOf(hintSpec));
   console.log(takeHint(env, findLesson(positionals[0] ?? '').lesson, values.all));
   return 0;
 }

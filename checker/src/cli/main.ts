@@ -2,6 +2,8 @@
 // Errors a user can fix are one clear line; the checker's own stack traces only with NETLINGS_DEBUG=1.
 
 import { UsageError } from '../lessons.ts';
+import { parseErrorMessage } from './args.ts';
+import { wrapProse } from './screen.ts';
 import { checkCommand } from './check.ts';
 import { flakeCommand } from './flake.ts';
 import { startCommand } from './start.ts';
@@ -28,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
   const [name = 'start', ...rest] = argv;
   const command = commands[name];
   if (!command) {
-    console.error(`netlings: unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')}`);
+    console.error(`netlings: unknown command "${name}"; the commands are: ${Object.keys(commands).join(', ')} (npm run NAME -- --help for one)`);
     return 2;
   }
   // A reader that goes away (`| head`) is not an error worth a stack trace, nor a reason to change
@@ -45,12 +47,20 @@ export async function main(argv: string[]): Promise<number> {
   try {
     return await command(rest);
   } catch (e) {
-    if (e instanceof UsageError || (e instanceof Error && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
-      console.error(`netlings ${name}: ${e.message}`);
+    const parseError = parseErrorMessage(e, name);
+    if (e instanceof UsageError || parseError !== undefined) {
+      console.error(fitToTerminal(`netlings ${name}: ${e instanceof UsageError ? e.message : parseError}`));
+      if (e instanceof UsageError && e.usage) console.error(e.usage);
       return 2;
     }
     console.error(`netlings ${name}: the checker itself failed: ${e instanceof Error ? e.message : String(e)} (a netlings bug; NETLINGS_DEBUG=1 shows the stack)`);
     if (process.env['NETLINGS_DEBUG']) console.error(e);
     return 70;
   }
+}
+
+/** A long message wrapped at word boundaries on a terminal (a pipe gets it as one line). */
+function fitToTerminal(line: string): string {
+  const columns = process.stderr.isTTY ? process.stderr.columns : 0;
+  return columns ? wrapProse(line, columns).join('\n') : line;
 }

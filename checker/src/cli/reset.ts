@@ -2,9 +2,9 @@
 
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { findLesson, UsageError } from '../lessons.ts';
 import { defaultEnv, type ProgressEnv } from '../progress.ts';
+import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { askYesNo, interactive } from './prompt.ts';
 import { style } from './style.ts';
 
@@ -13,8 +13,17 @@ export const resetHelp = `usage: npm run reset -- LESSON [--yes]
 Puts lessons/NN-slug back to its starter: the last committed version of that folder
 (git HEAD). Your changes in the folder, and files you added to it, are lost; nothing
 outside the folder is touched. If you committed your own work, reset restores that.
-  --yes    do not ask first (needed when not on a terminal)
+It asks first: y or yes (with or without Enter) resets, anything else does not.
+  -y, --yes    do not ask first (needed when not on a terminal)
+  -h, --help   this text
 Exit code: 0 when reset, 1 when not (declined, not a git checkout), 2 on a usage error.`;
+
+export const resetSpec = {
+  command: 'npm run reset',
+  help: resetHelp,
+  options: { yes: { type: 'boolean', short: 'y', default: false }, ...helpOption },
+  positionals: true,
+} as const satisfies CommandSpec;
 
 export type ResetOutcome = { ok: true; message: string } | { ok: false; message: string };
 
@@ -55,16 +64,12 @@ export function resetLesson(env: ProgressEnv, lesson: string): ResetOutcome {
 }
 
 export async function resetCommand(argv: string[], env: ProgressEnv = defaultEnv()): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { yes: { type: 'boolean', short: 'y', default: false }, help: { type: 'boolean', short: 'h', default: false } },
-    allowPositionals: true,
-  });
+  const { values, positionals } = parseCommand(resetSpec, argv);
   if (values.help) {
     console.log(resetHelp);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run reset -- 01');
+  if (positionals.length !== 1) throw new UsageError('name one lesson, e.g. npm run reset -- 01', usageOf(resetSpec));
   const lesson = findLesson(positionals[0] ?? '').lesson;
   if (!values.yes) {
     if (!interactive()) {

@@ -14,6 +14,7 @@ Starts your lessons/NN-slug/src/server.ts or client.ts with tsx, as
 so a server and a client of the same lesson find each other on the lesson's port
 (01 → 9001, 02 → 9002). ARGS go to the program as they are; a --port in them wins.
 Its input and output are this terminal's; Ctrl-C stops it. Exit code: the program's.
+  -h, --help   this text (only in the place of LESSON or ROLE: later ones go to the program)
 Examples:
   npm run run -- 01 server
   npm run run -- 01 client hello world
