@@ -49,7 +49,7 @@ export async function flakeCommand(argv: string[]): Promise<number> {
     else lessonArgs.push(p);
   }
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`N must be a whole number above 0, not ${n}`);
-  const lessons = lessonArgs.length ? lessonArgs.map(findLesson) : allLessons;
+  const lessons = lessonArgs.length ? lessonArgs.map((a) => findLesson(a)) : allLessons;
   if (values.mutants) {
     if (values.root) throw new UsageError('--mutants runs the mutants of the solutions; it takes no --root');
     const jobs = Number(values.jobs);
