@@ -75,6 +75,7 @@ export class SharedServer {
     const label = ++this.starts === 1 ? 'server' : `server#${this.starts}`;
     let started: RunningServer | undefined;
     const cleanups: (() => Promise<void>)[] = [];
+    this.starting = cleanups; // a cancel while it starts must kill it too
     try {
       started = await startServer(
         { root: this.root, lesson: this.lesson, transcript: ctx.transcript, label, args: ['--host', '127.0.0.1', '--port', '0'] },
@@ -83,6 +84,8 @@ export class SharedServer {
     } catch (e) {
       await Promise.all(cleanups.map((c) => c()));
       throw e;
+    } finally {
+      this.starting = [];
     }
     this.current = started;
     ctx.usesProgram(started.program);
@@ -104,8 +107,9 @@ export class SharedServer {
   async discard(): Promise<void> {
     const c = this.current;
     this.current = undefined;
-    if (c) await c.program.kill();
+    await Promise.all([...this.starting.map((k) => k()), ...(c ? [c.program.kill()] : [])]);
   }
+  private starting: (() => Promise<void>)[] = [];
 }
 
 export class CheckContext {
