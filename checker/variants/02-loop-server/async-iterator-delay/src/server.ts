@@ -1,6 +1,6 @@
 // Variant: a class per connection that reads with `for await (const chunk of socket.iterator(...))`
-// and one StringDecoder, answers each line after a short random delay (20-80 ms, order kept), ends a
-// conversation after quit with socket.destroySoon(), and logs server.getConnections() on stdout too.
+// and one StringDecoder, answers the lines of each read after a short random delay (20-80 ms, order
+// kept), ends a conversation after quit with socket.destroySoon(), logs server.getConnections().
 
 import net from 'node:net';
 import { StringDecoder } from 'node:string_decoder';
@@ -37,20 +37,18 @@ class Conversation {
     try {
       // destroyOnReturn: false, because a plain `for await (... of socket)` destroys the socket when
       // the loop ends, and it ends at the client's FIN, before the last replies are out.
-      // Awaiting inside the loop is the backpressure: nothing more is read while we answer.
       for await (const chunk of socket.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
         if (this.done) continue;
         text += decoder.write(chunk);
-        let nl: number;
-        while (!this.done && (nl = text.indexOf('\n')) >= 0) {
-          const line = text.slice(0, nl);
-          text = text.slice(nl + 1);
-          await this.answer(line);
-        }
+        const lines = text.split('\n');
+        text = lines.pop() ?? '';
+        if (lines.length > 0) await this.answer(lines);
+        // Backpressure: replies piling up unread stop the reading until they have drained.
+        if (socket.writableNeedDrain) await drained(socket);
         if (!this.done && Buffer.byteLength(text) > MAX_LINE) this.close('error line too long\n');
       }
       text += decoder.end();
-      if (!this.done && text.length > 0) await this.answer(text); // a last line without \n counts
+      if (!this.done && text.length > 0) await this.answer([text]); // a last line without \n counts
       if (!this.done) socket.end();
     } catch (err) {
       // destroySoon() or a reset ending the stream under the iterator; the 'error' listener logged a reset
@@ -58,13 +56,16 @@ class Conversation {
     }
   }
 
-  private async answer(raw: string): Promise<void> {
-    const line = raw.replace(/\r$/, '');
-    if (Buffer.byteLength(line) > MAX_LINE) return this.close('error line too long\n');
+  /** Answers the complete lines of one read, after one short pause, each reply its own write. */
+  private async answer(lines: string[]): Promise<void> {
     await sleep(20 + Math.floor(Math.random() * 60));
-    if (this.socket.destroyed) return;
-    if (line === 'quit') return this.close('bye\n');
-    this.socket.write(line.toUpperCase() + '\n');
+    for (const raw of lines) {
+      if (this.done || this.socket.destroyed) return;
+      const line = raw.replace(/\r$/, '');
+      if (Buffer.byteLength(line) > MAX_LINE) this.close('error line too long\n');
+      else if (line === 'quit') this.close('bye\n');
+      else this.socket.write(line.toUpperCase() + '\n');
+    }
   }
 
   private close(last: string): void {
@@ -76,6 +77,19 @@ class Conversation {
   destroy(): void {
     this.socket.destroy();
   }
+}
+
+/** Resolves on 'drain' or 'close', whichever comes first, leaving no listener behind. */
+function drained(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      socket.off('drain', done);
+      socket.off('close', done);
+      resolve();
+    };
+    socket.on('drain', done);
+    socket.on('close', done);
+  });
 }
 
 const server = net.createServer({ allowHalfOpen: true }, (socket) => {
