@@ -17,6 +17,7 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
   open.set(peer, socket);
   console.log(`connected ${peer}`);
   let done = false;
+  let waiting = false; // for 'drain'
 
   const logError = (err: NodeJS.ErrnoException): void => console.error(`${peer} error ${err.code ?? err.message}`);
   socket.on('error', logError);
@@ -41,9 +42,15 @@ const server = net.createServer({ allowHalfOpen: true }, (socket) => {
     if (done) return;
     if (Buffer.byteLength(line) > MAX_LINE) return stop('error line too long\r\n');
     if (line === 'quit') return stop('bye\r\n');
-    if (!socket.write(line.toUpperCase() + '\r\n')) {
-      rl.pause(); // backpressure: stop reading until the client has taken our replies
-      socket.once('drain', () => rl.resume());
+    if (!socket.write(line.toUpperCase() + '\r\n') && !waiting) {
+      // Backpressure: stop reading until the client has taken our replies. (readline may still
+      // emit the other lines of the chunk in hand; one 'drain' listener is enough for all of them.)
+      waiting = true;
+      rl.pause();
+      socket.once('drain', () => {
+        waiting = false;
+        rl.resume();
+      });
     }
   });
   rl.on('close', () => {
