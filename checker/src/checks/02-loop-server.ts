@@ -459,7 +459,8 @@ const checks: CheckDef[] = [
           hint: this.hint,
         });
       }
-      expectClientLines(program, ['HELLO'], this.hint);
+      // Whether it waits to print the reply to "hello" before it leaves is not this check's business:
+      // a client that leaves at quit without reading further is fair, as one that waits for bye is.
     },
   },
   {

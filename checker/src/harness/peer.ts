@@ -295,7 +295,7 @@ export class Peer {
     }
     const prefixOk = want.subarray(0, got.length).equals(got);
     const code = !ok ? 'TIMEOUT' : prefixOk ? 'CLOSED_EARLY' : 'WRONG_BYTES';
-    const why = !ok ? `${what} did not arrive within ${within} ms` : prefixOk ? `the connection ended before ${what} arrived` : `${what} are not what arrived`;
+    const why = !ok ? `${what} did not arrive within ${within} ms` : prefixOk ? `the connection ended before ${what} arrived` : `what arrived is not ${what}`;
     throw new CheckFailure(code, `${this.name}: ${why}`, {
       expected: showBytes(want),
       actual: `${this.describeReceived()}${prefixOk ? '' : `\n${hexDiff(want, got)}`}`,
