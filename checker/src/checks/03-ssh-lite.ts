@@ -270,11 +270,11 @@ const checks: CheckDef[] = [
       const fake = await ctx.fakeServer();
       const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
       const conn = await fake.nextConnection(program);
-      const big = numbered(4_000, 9); // 40,000 bytes in 4 writes
+      const big = numbered(4_000, 9); // 40,000 bytes in 8 writes, each read on its own
       const replies: FakeReply[] = [
         { body: 'hello\n', lengthByteByByte: true },
         { body: 'no newline at the end', ending: '\r\n', bodySplitAt: [5, 10] },
-        { body: big, bodySplitAt: [10_000, 20_000, 30_000] },
+        { body: big, bodySplitAt: [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000], bodyPauseMs: 20 },
         { body: 'last line\n', lengthByteByByte: true, bodyByteByByte: true },
       ];
       const seen: string[] = [];

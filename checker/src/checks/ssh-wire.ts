@@ -8,7 +8,7 @@ import { hexDiff, showBytes } from '../harness/bytes.ts';
 import { CheckFailure, withDeadline } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
-import { timing } from '../harness/timing.ts';
+import { pause, timing } from '../harness/timing.ts';
 
 export const LENGTH_HINT =
   'The length line is the number of BYTES of the output in decimal, then \\n: `${output.length}\\n` on the Buffer you collected. A string\'s .length counts UTF-16 units, not bytes.';
@@ -126,6 +126,8 @@ export interface FakeReply {
   lengthByteByByte?: boolean;
   /** Split the body at these offsets (one write per piece). */
   bodySplitAt?: number[];
+  /** With bodySplitAt: a pause between the pieces, so that each one arrives in a read of its own. */
+  bodyPauseMs?: number;
   /** Send the body one byte at a time. */
   bodyByteByByte?: boolean;
   /** Send the length line and the body in one write, without waiting for ready (still expects ready). */
@@ -166,7 +168,14 @@ export function serveCommands(conn: Peer, answer: (command: string, index: numbe
       }
       if (!r.coalesce) {
         if (r.bodyByteByByte) await conn.send(body, { byteByByte: true });
-        else await conn.send(body, r.bodySplitAt ? { splitAt: r.bodySplitAt } : {});
+        else if (r.bodySplitAt && r.bodyPauseMs) {
+          let from = 0;
+          for (const at of [...r.bodySplitAt, body.length]) {
+            if (from > 0) await pause(r.bodyPauseMs); // pacing the writes, not waiting for anything
+            await conn.send(body.subarray(from, at));
+            from = at;
+          }
+        } else await conn.send(body, r.bodySplitAt ? { splitAt: r.bodySplitAt } : {});
       }
     }
   })();
