@@ -139,8 +139,15 @@ function serve(socket: net.Socket): void {
   });
 
   // FIN from the client: lines already buffered are still served (a `ready` among them included).
+  // A command whose `ready` can no longer come is killed: the client has left.
   socket.on('end', () => {
     ended = true;
+    if (state === 'running' && buffered.indexOf(0x0a) < 0) {
+      current?.kill();
+      state = 'closed';
+      socket.end();
+      return;
+    }
     advance();
   });
 }
