@@ -27,7 +27,6 @@ void net;
 void readline;
 void MAX_SIZE_LINE;
 console.error(`not written yet: connect to ${host}:${port}`);
-process.exitCode = 1;
 
 function reason(err: NodeJS.ErrnoException): string {
   const known: Record<string, string> = {
