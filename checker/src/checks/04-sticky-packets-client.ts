@@ -91,7 +91,6 @@ export const clientChecks: CheckDef[] = [
     id: 'client-replies-one-write',
     title: 'the client prints each reply when all of them arrive in one write',
     target: 'client',
-    needs: ['client-pipelines'],
     hint: "One 'data' chunk can hold every reply. Split the replies at \\n (your LineSplitter), print each one, and count replies, not chunks.",
     async run(ctx) {
       await runClient(ctx, LINES, 'one-write', this.hint);
@@ -101,7 +100,6 @@ export const clientChecks: CheckDef[] = [
     id: 'client-replies-dribbled',
     title: 'the client prints whole replies when they arrive byte by byte',
     target: 'client',
-    needs: ['client-pipelines'],
     hint: "A reply may come one byte per 'data' event, cutting characters in two. Print a reply only when its \\n has come, and decode whole lines (or use one StringDecoder), never chunk by chunk.",
     async run(ctx) {
       await runClient(ctx, LINES, 'dribble', this.hint);
