@@ -8,7 +8,8 @@ import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
 import { timing } from '../harness/timing.ts';
-import { clientConnectionRefused, expectClientLines, noStackTrace } from './common.ts';
+import { closedPort } from '../harness/program.ts';
+import { expectClientLines, expectExit, noStackTrace } from './common.ts';
 
 type Answer = 'after-all' | 'one-write' | 'dribble';
 
@@ -105,5 +106,27 @@ export const clientChecks: CheckDef[] = [
       await runClient(ctx, LINES, 'dribble', this.hint);
     },
   },
-  clientConnectionRefused('04'),
+  {
+    // common.ts's clientConnectionRefused keeps stdin open; this client may read all of its input
+    // before it connects (it sends every line at once), so here the input is given and ended.
+    id: 'client-connection-refused',
+    title: 'the client reports a refused connection in one line and exits 1',
+    target: 'client',
+    hint: "Listen for the socket's 'error' event: print one line such as `cannot connect to 127.0.0.1:PORT: connection refused` to stderr and exit 1. Try `npm run run -- 04 client --port 1`.",
+    async run(ctx) {
+      const port = await closedPort();
+      ctx.transcript.note('tester', `nothing listens on 127.0.0.1:${port}`);
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(port)], 'hello\nworld\n');
+      await expectExit(program, 1, 'its connection was refused', this.hint);
+      noStackTrace(program, 'when the connection was refused', this.hint);
+      const lines = program.stderrLines.filter((l) => l.trim().length > 0);
+      if (lines.length !== 1 || !(lines[0] ?? '').includes(`127.0.0.1:${port}`)) {
+        throw new CheckFailure('OUTPUT', 'the client did not report the refused connection in one stderr line naming the address', {
+          expected: `one line on stderr that names 127.0.0.1:${port} and the reason`,
+          actual: program.describeOutput(),
+          hint: this.hint,
+        });
+      }
+    },
+  },
 ];

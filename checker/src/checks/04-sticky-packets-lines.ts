@@ -61,7 +61,9 @@ async function runCase(ctx: CheckContext, host: ModuleHost, c: Case, hint: strin
     const got = lines[i];
     const want = c.lines[i];
     if (!want) {
-      if (c.tooLongAt !== undefined) fail(`a line came out after the line that is too long; nothing after it may be handed out`);
+      const size = Buffer.byteLength(got?.line ?? '');
+      if (c.tooLongAt !== undefined && size > LIMIT) fail(`the line ${describeLine(got?.line ?? '')} came out, but it is over the limit of ${LIMIT.toLocaleString('en-US')} bytes (count bytes, not characters, and measure complete lines too)`);
+      if (c.tooLongAt !== undefined) fail(`the line ${describeLine(got?.line ?? '')} came out after the line that is too long; nothing after it may be handed out`);
       fail(`one line too many came out: ${describeLine(got?.line ?? '')}`);
     }
     const [wantLine, wantAt] = want;
