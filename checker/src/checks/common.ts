@@ -103,7 +103,7 @@ export function stopsOnSignal(sig: 'SIGINT' | 'SIGTERM'): CheckDef {
 }
 
 /** A client that cannot connect prints one line naming the address and the reason, and exits 1. */
-export function clientConnectionRefused(lesson: string, args: string[] = []): CheckDef {
+export function clientConnectionRefused(lesson: string, args: string[] = [], stdin: string | 'keep' = 'keep'): CheckDef {
   return {
     id: 'client-connection-refused',
     title: 'the client reports a refused connection in one line and exits 1',
@@ -112,7 +112,9 @@ export function clientConnectionRefused(lesson: string, args: string[] = []): Ch
     async run(ctx) {
       const port = await closedPort();
       ctx.transcript.note('tester', `nothing listens on 127.0.0.1:${port}`);
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(port), ...args], 'keep');
+      // stdin: 'keep' (an interactive client may connect before it reads), or the input given and
+      // ended, for a client that reads all of its input before it connects.
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(port), ...args], stdin);
       await expectExit(program, 1, 'its connection was refused', this.hint);
       noStackTrace(program, 'when the connection was refused', this.hint);
       const lines = program.stderrLines.filter((l) => l.trim().length > 0);
