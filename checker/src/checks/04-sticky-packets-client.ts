@@ -8,7 +8,7 @@ import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
 import { timing } from '../harness/timing.ts';
-import { clientConnectionRefused, expectClientLines, expectExit, noStackTrace } from './common.ts';
+import { clientConnectionRefused, expectClientLines, noStackTrace } from './common.ts';
 
 type Answer = 'after-all' | 'one-write' | 'dribble';
 
