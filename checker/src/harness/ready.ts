@@ -28,7 +28,6 @@ type Early = { kind: 'listens'; addresses: string[] } | { kind: 'idle' } | { kin
 class StartWatch {
   private readonly t0 = performance.now();
   private firstListen: number | undefined;
-  private addresses: string[] = [];
   private samples: { at: number; ticks: number; state: string }[] = [];
   verdict: Early | undefined;
   private first: { at: number; ticks: number } | undefined;
@@ -53,7 +52,7 @@ class StartWatch {
     this.samples = this.samples.filter((s) => now - s.at <= Math.max(IDLE_MS, BUSY_WINDOW_MS) + SAMPLE_MS);
     const listening = this.program.listening() ?? [];
     if (listening.length > 0) {
-      this.addresses = listening;
+
       this.firstListen ??= now;
       if (now - this.firstListen >= LISTEN_WITHOUT_READY_MS) this.verdict = { kind: 'listens', addresses: listening };
       return;
