@@ -4,6 +4,7 @@
 import { CheckContext, SharedServer, type CheckDef, type LessonChecks, type Target } from './harness/check.ts';
 import { CheckFailure, withDeadline } from './harness/errors.ts';
 import { timing } from './harness/timing.ts';
+import { STAYS_ALIVE } from './checks/common.ts';
 
 export type Status = 'pass' | 'fail' | 'skip';
 
@@ -197,6 +198,17 @@ const WAITED = new Set(['TIMEOUT', 'NOT_CLOSED', 'BUDGET', 'OUTPUT', 'CONNECT_FA
  * "did not arrive within 2000 ms" is true, but "stuck in a busy loop" is what happened.
  */
 async function diagnose(e: CheckFailure, ctx: CheckContext): Promise<void> {
+  // A connection that ended or was refused because the server died is about the death, not the bytes.
+  if (e.code === 'CLOSED_EARLY' || e.code === 'CONNECT_FAILED') {
+    for (const p of ctx.programs) {
+      if (p.file.endsWith('server.ts') && !p.alive) {
+        e.code = 'EXITED';
+        e.message = `the server ${p.describeExit()} while the check ran (${e.message})`;
+        e.hint = STAYS_ALIVE;
+        return;
+      }
+    }
+  }
   if (!WAITED.has(e.code)) return;
   for (const p of ctx.programs) {
     if (p.exit) continue;

@@ -163,38 +163,6 @@ const checks: CheckDef[] = [
     },
   },
   {
-    id: 'nothing-after-quit',
-    title: 'after bye nothing more comes and nothing fails, even when more lines follow quit',
-    target: 'server',
-    shared: true,
-    needs: ['quit-says-bye'],
-    hint: "After quit the connection is over: stop reading (or ignore what still arrives) and never write again. Writing after socket.end() is an error (ERR_STREAM_WRITE_AFTER_END); keep a flag, or remove the 'data' listener, once quit was answered.",
-    async run(ctx) {
-      const { port, program } = await ctx.sharedServer();
-      // The lines after quit arrive in the same read as quit, and in a write of their own just after.
-      const sameWrite = await ctx.connect(port);
-      await sameWrite.send('quit\nmore\nand more\n');
-      const nextWrite = await ctx.connect(port);
-      await nextWrite.send('quit\n');
-      await nextWrite.send('too late\n');
-      for (const c of [sameWrite, nextWrite]) {
-        await c.expectLine('bye', { what: 'the reply to "quit"', hint: this.hint });
-        await c.expectClose({ what: 'bye: nothing may follow it', hint: this.hint });
-        c.destroy();
-      }
-      await ctx.settle(program);
-      expectAlive(program, 'lines followed quit', this.hint);
-      const failed = [...program.stdoutLines, ...program.stderrLines].find((l) => /ERR_STREAM_WRITE_AFTER_END|ERR_STREAM_DESTROYED|write after end/i.test(l));
-      if (failed) {
-        throw new CheckFailure('OUTPUT', 'the server wrote to a connection after ending it', {
-          expected: 'bye, the close, and no error: nothing is written after socket.end()',
-          actual: `the server reported: ${failed.trim()}`,
-          hint: this.hint,
-        });
-      }
-    },
-  },
-  {
     id: 'concurrent-clients',
     title: 'serves three clients connected at once, answered in reverse order',
     target: 'server',
@@ -236,6 +204,39 @@ const checks: CheckDef[] = [
         // What the server does once this client is gone ('end', 'close') is done before we look.
         await ctx.settle(program);
         expectAlive(program, `client ${i} of 4 left (by ${i % 2 ? 'quit' : 'closing its side'})`, this.hint);
+      }
+    },
+  },
+  {
+    id: 'nothing-after-quit',
+    title: 'after bye nothing more comes and nothing fails, even when more lines follow quit',
+    target: 'server',
+    shared: true,
+    // Its clients come and go: a server that dies when one leaves is told so once, there.
+    needs: ['serves-client-after-client'],
+    hint: "After quit the connection is over: stop reading (or ignore what still arrives) and never write again. Writing after socket.end() is an error (ERR_STREAM_WRITE_AFTER_END); keep a flag, or remove the 'data' listener, once quit was answered.",
+    async run(ctx) {
+      const { port, program } = await ctx.sharedServer();
+      // The lines after quit arrive in the same read as quit, and in a write of their own just after.
+      const sameWrite = await ctx.connect(port);
+      await sameWrite.send('quit\nmore\nand more\n');
+      const nextWrite = await ctx.connect(port);
+      await nextWrite.send('quit\n');
+      await nextWrite.send('too late\n');
+      for (const c of [sameWrite, nextWrite]) {
+        await c.expectLine('bye', { what: 'the reply to "quit"', hint: this.hint });
+        await c.expectClose({ what: 'bye: nothing may follow it', hint: this.hint });
+        c.destroy();
+      }
+      await ctx.settle(program);
+      expectAlive(program, 'lines followed quit', this.hint);
+      const failed = [...program.stdoutLines, ...program.stderrLines].find((l) => /ERR_STREAM_WRITE_AFTER_END|ERR_STREAM_DESTROYED|write after end/i.test(l));
+      if (failed) {
+        throw new CheckFailure('OUTPUT', 'the server wrote to a connection after ending it', {
+          expected: 'bye, the close, and no error: nothing is written after socket.end()',
+          actual: `the server reported: ${failed.trim()}`,
+          hint: this.hint,
+        });
       }
     },
   },
