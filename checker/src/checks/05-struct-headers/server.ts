@@ -11,7 +11,7 @@ import { showBytes } from '../../harness/bytes.ts';
 import type { Program } from '../../harness/program.ts';
 import { timing } from '../../harness/timing.ts';
 import { expectAlive, expectExit, noStackTrace } from '../common.ts';
-import { BigBody, connectFrames, expectFolder, frame, MAX_HEADER, memoryOf, MiB, rawFrame, serverWithDir, sha256, type FrameReader, type Header } from './wire.ts';
+import { BigBody, sendQuiet, connectFrames, expectFolder, frame, MAX_HEADER, memoryOf, MiB, rawFrame, serverWithDir, sha256, type FrameReader, type Header } from './wire.ts';
 
 const exec = (cmd: string): Buffer => frame({ type: 'exec', cmd });
 const upload = (name: string, body: Buffer, hash = sha256(body)): Buffer => frame({ type: 'upload', file_name: name, data_size: body.length, sha256: hash }, body);
@@ -127,7 +127,7 @@ export const serverChecks: CheckDef[] = [
       const body = randomBytes(5000);
       const u = upload('split.bin', body);
       const bodyAt = u.length - body.length;
-      await peer.send(u, { splitAt: [bodyAt, bodyAt + 1, bodyAt + 2500] });
+      await sendQuiet(peer, ctx, u, [bodyAt, bodyAt + 1, bodyAt + 2500]);
       await expectUploaded(frames, 'split.bin', body.length, sha256(body), 'the reply to an upload split where its body starts', this.hint);
       expectFile(path.join(dir, 'split.bin'), body, 'after the split upload', this.hint);
     },
@@ -177,7 +177,7 @@ export const serverChecks: CheckDef[] = [
       const body = randomBytes(1536 * 1024);
       body.write('\n\r\n\0', 1000, 'latin1');
       const u = upload('data.bin', body);
-      await peer.send(u, { splitAt: [100_000, 700_000, 1_200_000] });
+      await sendQuiet(peer, ctx, u, [100_000, 700_000, 1_200_000]);
       await expectUploaded(frames, 'data.bin', body.length, sha256(body), 'the reply to the upload of 1.5 MiB', this.hint);
       expectFile(path.join(dir, 'data.bin'), body, 'after the upload', this.hint);
       const second = Buffer.from('second file, Grüße 欢迎\n');
@@ -196,7 +196,7 @@ export const serverChecks: CheckDef[] = [
       const { port, dir, program } = await serverWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const warm = randomBytes(4 * MiB);
-      await peer.send(upload('warm-up.bin', warm));
+      await sendQuiet(peer, ctx, upload('warm-up.bin', warm));
       await expectUploaded(frames, 'warm-up.bin', warm.length, sha256(warm), 'the reply to a 4 MiB warm-up upload', this.hint);
       const before = memoryOf(program.pid);
       if (!before) {

@@ -10,7 +10,7 @@ import type { CheckContext, RunningServer } from '../../harness/check.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import type { Peer } from '../../harness/peer.ts';
-import { timing } from '../../harness/timing.ts';
+import { pause, timing } from '../../harness/timing.ts';
 import { Waiter } from '../../harness/waiter.ts';
 
 export const LESSON = '05-struct-headers';
@@ -173,6 +173,23 @@ export async function serverWithDir(ctx: CheckContext, extra: string[] = []): Pr
 export async function connectFrames(ctx: CheckContext, port: number): Promise<{ peer: Peer; frames: FrameReader }> {
   const peer = await ctx.connect(port);
   return { peer, frames: new FrameReader(peer) };
+}
+
+/**
+ * Sends a big payload in pieces (split at the offsets given, a short gap between writes) straight to
+ * the socket, with one note in the transcript instead of every byte: a failure stays readable.
+ */
+export async function sendQuiet(peer: Peer, ctx: CheckContext, data: Buffer, splitAt: number[] = []): Promise<void> {
+  const cuts = [...splitAt.filter((c) => c > 0 && c < data.length), data.length];
+  ctx.transcript.note(peer.name, `tester sends ${data.length} bytes in ${cuts.length} write${cuts.length === 1 ? '' : 's'} (split at ${cuts.slice(0, -1).join(', ') || 'nowhere'}; bytes not shown), starting ${showBytes(data.subarray(0, 48))}`);
+  peer.socket.setNoDelay(true);
+  let from = 0;
+  for (const [i, at] of cuts.entries()) {
+    if (peer.socket.destroyed || peer.socket.writableEnded) throw new CheckFailure('CLOSED_EARLY', `${peer.name}: the connection was closed after ${from} of ${data.length} bytes were sent`);
+    await new Promise<void>((resolve) => peer.socket.write(data.subarray(from, at), () => resolve()));
+    from = at;
+    if (i < cuts.length - 1) await pause(timing.byteGap);
+  }
 }
 
 /** Waits (bounded) until the folder holds exactly `names`; a server may remove a partial file just after its reply. */
