@@ -2,16 +2,13 @@
 // and the limits. Every check gives the server a temporary --dir of its own.
 
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { CheckContext, CheckDef } from '../../harness/check.ts';
+import type { CheckDef } from '../../harness/check.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
-import type { Program } from '../../harness/program.ts';
 import { timing } from '../../harness/timing.ts';
-import { expectAlive, expectExit, noStackTrace } from '../common.ts';
-import { BigBody, sendQuiet, connectFrames, expectFolder, frame, MAX_HEADER, memoryOf, MiB, rawFrame, serverWithDir, sha256, type FrameReader, type Header } from './wire.ts';
+import { BigBody, connectFrames, frame, memoryOf, MiB, sendQuiet, serverWithDir, sha256, type FrameReader } from './wire.ts';
 
 const exec = (cmd: string): Buffer => frame({ type: 'exec', cmd });
 const upload = (name: string, body: Buffer, hash = sha256(body)): Buffer => frame({ type: 'upload', file_name: name, data_size: body.length, sha256: hash }, body);
@@ -39,16 +36,6 @@ async function expectUploaded(frames: FrameReader, name: string, size: number, h
       hint,
     });
   }
-}
-
-/** A client connected before something went wrong elsewhere still gets its command run. */
-async function bystanderServed(ctx: CheckContext, frames: FrameReader, program: Program, port: number, after: string, hint: string): Promise<void> {
-  expectAlive(program, after, hint);
-  await frames.peer.send(exec('printf still-here'));
-  await expectResult(frames, 'still-here', `the reply to a client connected before ${after}`, hint);
-  const late = await connectFrames(ctx, port);
-  await late.peer.send(exec('printf next'));
-  await expectResult(late.frames, 'next', `the reply to a new client after ${after}`, hint);
 }
 
 function expectFile(file: string, want: Buffer, what: string, hint: string): void {
