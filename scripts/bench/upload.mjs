@@ -97,11 +97,19 @@ const sender = run(['-e', `
 const raw = await sender.done;
 await receiver.done;
 
-// 3. The lesson: the solution's server and client, started with tsx as `npm run run` does.
+// 3. The lesson: the solution's server and client, bundled by esbuild as the checker runs them (so the
+// figures are the program's, not tsx's loader), then the client's first pass alone: hashing the file.
+const { build } = await import('esbuild');
+const bundle = async (name) => {
+  const outfile = path.join(temp, `${name}.mjs`);
+  await build({ entryPoints: [path.join(lesson, 'src', `${name}.ts`)], bundle: true, platform: 'node', format: 'esm', target: 'node20', outfile, logLevel: 'silent' });
+  return outfile;
+};
+const [serverJs, clientJs] = [await bundle('server'), await bundle('client')];
 const dir = path.join(temp, 'uploads');
-const server = run(['--import', 'tsx', 'src/server.ts', '--port', '0', '--dir', dir, '--max-body', String(size)], { cwd: lesson });
+const server = run([serverJs, '--port', '0', '--dir', dir, '--max-body', String(size)], { cwd: lesson });
 const [, port] = await ready(server, /listening on 127\.0\.0\.1:(\d+)/);
-const client = run(['--import', 'tsx', 'src/client.ts', '--port', port, 'upload', file], { cwd: lesson });
+const client = run([clientJs, '--port', port, 'upload', file], { cwd: lesson });
 const up = await client.done;
 const serverPeak = server.peakNow();
 server.child.kill('SIGTERM');
@@ -116,9 +124,16 @@ const sent = createHash('sha256');
 for await (const chunk of (await import('node:fs')).createReadStream(file)) sent.update(chunk);
 const same = stored.digest('hex') === sent.digest('hex');
 
+const hashOnly = await run(['-e', `
+  const h = require('node:crypto').createHash('sha256');
+  require('node:fs').createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }).on('data', (b) => h.update(b)).on('end', () => h.digest());
+`]).done;
+const transfer = up.seconds - hashOnly.seconds;
 const ratio = raw.seconds / up.seconds;
 const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
 console.log(`raw TCP pipe (node → node):      ${raw.seconds.toFixed(2)} s  ${rate(raw.seconds)}`);
-console.log(`upload (solution client/server): ${up.seconds.toFixed(2)} s  ${rate(up.seconds)}  (hash pass + transfer + tsx start-up; stored file ${same ? 'identical' : 'DIFFERENT'})`);
-console.log(`upload / raw:                    ${(ratio * 100).toFixed(0)} %  (goal ≥ 50 %)`);
+console.log(`upload (solution client/server): ${up.seconds.toFixed(2)} s  ${rate(up.seconds)}  (the client's hash pass, then the transfer; stored file ${same ? 'identical' : 'DIFFERENT'})`);
+console.log(`  of which hashing the file:     ${hashOnly.seconds.toFixed(2)} s  (the header carries the sha256, so the client reads the file twice)`);
+console.log(`  the transfer alone, about:     ${transfer.toFixed(2)} s  ${rate(transfer)}  (the server hashes and writes to disk as it receives)`);
+console.log(`upload / raw:                    ${(ratio * 100).toFixed(0)} %, transfer alone / raw ${((raw.seconds / transfer) * 100).toFixed(0)} %  (goal ≥ 50 %)`);
 console.log(`peak RSS: server ${mb(serverPeak)}, client ${mb(up.hwm)}  (goal ≤ 100 MB each)`);
