@@ -1,0 +1,119 @@
+// Lesson 05: one upload, streamed into --dir while its sha256 is computed on the way.
+// The bytes go to a temporary file beside the target; only a complete file with the announced
+// hash is renamed to its name. Anything else (a wrong hash, a lost connection) removes it.
+
+import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { rename, unlink } from 'node:fs/promises';
+import path from 'node:path';
+
+/** A request that cannot be served; its message goes back in an error reply. */
+export class UploadError extends Error {
+  override readonly name = 'UploadError';
+  readonly code = 'BAD_UPLOAD';
+}
+
+/**
+ * A file name must be a plain name: not empty, no / or \, not . or .., no NUL, at most 255 bytes.
+ * (Python's os.path.join(dir, name) with name '/etc/passwd' or '../x' leaves dir: never join unchecked.)
+ */
+export function checkFileName(name: unknown): string {
+  if (typeof name !== 'string' || name.length === 0) throw new UploadError('file_name must be a non-empty string');
+  if (name.includes('/') || name.includes('\\')) throw new UploadError('file_name must be a plain name, without / or \\');
+  if (name === '.' || name === '..') throw new UploadError('file_name must not be . or ..');
+  if (name.includes('\0')) throw new UploadError('file_name must not contain NUL');
+  if (Buffer.byteLength(name) > 255) throw new UploadError('file_name is longer than 255 bytes');
+  return name;
+}
+
+export interface Uploaded {
+  type: 'uploaded';
+  file_name: string;
+  file_size: number;
+  sha256: string;
+}
+
+export class Upload {
+  private readonly hash: Hash = createHash('sha256');
+  private readonly file: WriteStream;
+  private readonly tempPath: string;
+  private readonly finalPath: string;
+  private received = 0;
+  private failure: Error | undefined;
+  private settled = false;
+
+  constructor(
+    dir: string,
+    private readonly fileName: string,
+    private readonly size: number,
+    private readonly sha256: string,
+  ) {
+    this.finalPath = path.join(dir, fileName); // safe: checkFileName() allowed a plain name only
+    this.tempPath = path.join(dir, `.${fileName.slice(0, 200)}.${randomBytes(6).toString('hex')}.part`);
+    // 'wx': never overwrite; a 1 MiB buffer keeps the pause/resume cycles with the socket few.
+    this.file = createWriteStream(this.tempPath, { flags: 'wx', highWaterMark: 1024 * 1024 });
+    this.file.on('error', (e) => {
+      this.failure ??= e;
+    });
+  }
+
+  /** The header's fields, checked before a single body byte is accepted. */
+  static fromHeader(dir: string, header: Record<string, unknown>): Upload {
+    const name = checkFileName(header['file_name']);
+    const sha = header['sha256'];
+    if (typeof sha !== 'string' || !/^[0-9a-fA-F]{64}$/.test(sha)) throw new UploadError('sha256 must be 64 hex digits');
+    return new Upload(dir, name, typeof header['data_size'] === 'number' ? header['data_size'] : 0, sha.toLowerCase());
+  }
+
+  /** Takes the next piece of the body. false: the disk is behind, wait for onDrain before the next. */
+  write(chunk: Buffer): boolean {
+    this.received += chunk.length;
+    this.hash.update(chunk); // hashed while streaming: the file is never held in memory
+    if (this.failure) return true; // the file is lost already; the rest of the body is read and dropped
+    return this.file.write(chunk);
+  }
+
+  onDrain(fn: () => void): void {
+    if (this.failure || !this.file.writableNeedDrain) fn();
+    else {
+      const go = () => {
+        this.file.off('drain', go);
+        this.file.off('error', go);
+        fn();
+      };
+      this.file.on('drain', go);
+      this.file.on('error', go);
+    }
+  }
+
+  /** The body is complete: flush, check the hash, then rename the file into place. */
+  async finish(): Promise<Uploaded> {
+    this.settled = true;
+    await new Promise<void>((resolve) => {
+      if (this.file.closed || this.file.destroyed) return resolve();
+      this.file.end(() => resolve());
+      this.file.once('error', () => resolve());
+    });
+    const digest = this.hash.digest('hex');
+    try {
+      if (this.failure) throw new UploadError(`cannot write ${this.fileName}: ${(this.failure as NodeJS.ErrnoException).code ?? this.failure.message}`);
+      if (this.received !== this.size) throw new UploadError(`expected ${this.size} bytes, got ${this.received}`);
+      if (digest !== this.sha256) throw new UploadError(`sha256 mismatch: the body hashes to ${digest}, the header says ${this.sha256}`);
+      await rename(this.tempPath, this.finalPath);
+    } catch (e) {
+      await unlink(this.tempPath).catch(() => {});
+      throw e instanceof UploadError ? e : new UploadError(`cannot store ${this.fileName}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    return { type: 'uploaded', file_name: this.fileName, file_size: this.received, sha256: digest };
+  }
+
+  /** The connection was lost mid-body: no partial file stays behind. */
+  abort(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const remove = () => void unlink(this.tempPath).catch(() => {});
+    if (this.file.closed) remove();
+    else this.file.once('close', remove);
+    this.file.destroy();
+  }
+}
