@@ -51,7 +51,7 @@ export class RunCancelled extends Error {
 
 export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise<CheckResult[]> {
   const checks = opts.only ? lesson.checks.filter((c) => opts.only?.includes(c.id)) : lesson.checks;
-  const shared = new SharedServer(opts.root, lesson.lesson);
+  const shared = new SharedServer(opts.root, lesson.lesson, lesson.server);
   /** The contexts of this run's checks that are running now: a cancel cleans them up. */
   const liveContexts = new Set<CheckContext>();
   const done = new Map<string, Promise<CheckResult>>();
@@ -69,7 +69,7 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
       }
     }
     if (opts.signal?.aborted) return cancelled(check);
-    const result = await execute(lesson.lesson, check, opts.root, shared, liveContexts, opts.signal);
+    const result = await execute(lesson, check, opts.root, shared, liveContexts, opts.signal);
     if (check.shared && result.status === 'fail') await shared.discard();
     return result;
   };
@@ -138,8 +138,9 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
   return results;
 }
 
-async function execute(lesson: string, check: CheckDef, root: string, shared: SharedServer, liveContexts: Set<CheckContext>, signal?: AbortSignal): Promise<CheckResult> {
-  const ctx = new CheckContext(root, lesson, shared);
+async function execute(lessonChecks: LessonChecks, check: CheckDef, root: string, shared: SharedServer, liveContexts: Set<CheckContext>, signal?: AbortSignal): Promise<CheckResult> {
+  const lesson = lessonChecks.lesson;
+  const ctx = new CheckContext(root, lesson, shared, lessonChecks.server);
   liveContexts.add(ctx);
   // A cancel kills what the check started at once; the check then ends on its own (its waits see the
   // closed sockets and dead programs, or their deadlines), and its result is dropped.

@@ -1,6 +1,9 @@
 // What a check is, and the context it runs in: one transcript, cleanups registered before use,
 // and helpers that start the learner's programs and open connections.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { FakeServer } from './fake-server.ts';
 import { ModuleHost } from './module.ts';
 import { Peer } from './peer.ts';
@@ -36,6 +39,25 @@ export interface LessonChecks {
   /** The lesson folder name: "02-loop-server". */
   lesson: string;
   checks: CheckDef[];
+  /** What every server of the lesson is started with besides --host and --port (a secret, a folder). */
+  server?: ServerSetup;
+}
+
+/**
+ * Arguments and environment every server of a lesson gets, the shared one included: `args` is given
+ * a temporary folder of that server's own (removed when the server is), for a server that writes
+ * files (05's --dir), so no check ever writes into the lesson folder.
+ */
+export interface ServerSetup {
+  args?: (tempDir: string) => string[];
+  env?: Record<string, string>;
+}
+
+/** The extra arguments and environment for one server start, and the cleanup of its folder. */
+export function serverExtras(setup: ServerSetup | undefined): { args: string[]; env: Record<string, string> | undefined; cleanup: () => void } {
+  if (!setup?.args) return { args: [], env: setup?.env, cleanup: () => {} };
+  const dir = mkdtempSync(path.join(tmpdir(), 'netlings-server-'));
+  return { args: setup.args(dir), env: setup.env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
 export interface RunningServer {
@@ -45,13 +67,14 @@ export interface RunningServer {
 
 /** The lesson's shared server: started on first use, replaced when it died or after a failed check. */
 export class SharedServer {
-  private current: RunningServer | undefined;
+  private current: (RunningServer & { cleanup: () => Promise<void> }) | undefined;
   private starts = 0;
   /** What happened to the server after the last check that used it (it exited once its clients left, say). */
   private afterLast: string | undefined;
   constructor(
     private readonly root: string,
     private readonly lesson: string,
+    private readonly setup?: ServerSetup,
   ) {}
 
   async get(ctx: CheckContext): Promise<RunningServer> {
@@ -76,10 +99,15 @@ export class SharedServer {
     let started: RunningServer | undefined;
     const cleanups: (() => Promise<void>)[] = [];
     this.starting = cleanups; // a cancel while it starts must kill it too
+    const extras = serverExtras(this.setup);
     try {
       started = await startServer(
-        { root: this.root, lesson: this.lesson, transcript: ctx.transcript, label, args: ['--host', '127.0.0.1', '--port', '0'] },
-        (c) => cleanups.push(c),
+        { root: this.root, lesson: this.lesson, transcript: ctx.transcript, label, args: ['--host', '127.0.0.1', '--port', '0', ...extras.args], ...(extras.env ? { env: extras.env } : {}) },
+        (c) =>
+          cleanups.push(async () => {
+            await c();
+            extras.cleanup();
+          }),
       );
     } catch (e) {
       await Promise.all(cleanups.map((c) => c()));
@@ -87,9 +115,9 @@ export class SharedServer {
     } finally {
       this.starting = [];
     }
-    this.current = started;
+    this.current = { ...started, cleanup: cleanups[0] ?? (async () => {}) };
     ctx.usesProgram(started.program);
-    return started;
+    return this.current;
   }
 
   /**
@@ -107,7 +135,7 @@ export class SharedServer {
   async discard(): Promise<void> {
     const c = this.current;
     this.current = undefined;
-    await Promise.all([...this.starting.map((k) => k()), ...(c ? [c.program.kill()] : [])]);
+    await Promise.all([...this.starting.map((k) => k()), ...(c ? [c.cleanup()] : [])]);
   }
   private starting: (() => Promise<void>)[] = [];
 }
@@ -125,6 +153,7 @@ export class CheckContext {
     readonly root: string,
     readonly lesson: string,
     private readonly shared: SharedServer,
+    private readonly setup?: ServerSetup,
   ) {}
 
   /** Registers a cleanup; they run last-registered first, whatever the check did. */
@@ -141,6 +170,13 @@ export class CheckContext {
         // cleanup is best effort; the group kill is the backstop
       }
     }
+  }
+
+  /** The lesson's server arguments and environment for one start; its folder is removed at cleanup. */
+  private serverExtras(): { args: string[]; env: Record<string, string> | undefined } {
+    const e = serverExtras(this.setup);
+    this.defer(e.cleanup);
+    return e;
   }
 
   usesProgram(p: Program): void {
@@ -167,15 +203,20 @@ export class CheckContext {
 
   /** A server of this check's own, e.g. for a busy port or a signal. */
   async ownServer(args: string[] = ['--host', '127.0.0.1', '--port', '0'], label = 'server', env?: Record<string, string>): Promise<RunningServer> {
-    const s = await startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args, ...(env ? { env } : {}) }, (c) => this.defer(c));
+    const extras = this.serverExtras();
+    const allEnv = { ...extras.env, ...env };
+    const s = await startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args: [...args, ...extras.args], env: allEnv }, (c) => this.defer(c));
     this.programs.add(s.program);
     return s;
   }
 
   /** Starts a program without waiting for a ready line (a client, or a server expected to fail). */
   start(role: 'server' | 'client', args: string[], stdin?: string | 'keep', label?: string, env?: Record<string, string>): Promise<Program> {
+    // A server gets the lesson's own arguments and environment (a folder, a secret) after the check's.
+    const extras = role === 'server' ? this.serverExtras() : { args: [], env: undefined };
+    const allEnv = { ...extras.env, ...env };
     return startProgram(
-      { root: this.root, lesson: this.lesson, role, args, transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role, ...(env ? { env } : {}) },
+      { root: this.root, lesson: this.lesson, role, args: [...args, ...extras.args], transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role, env: allEnv },
       (p) => {
         this.programs.add(p);
         this.defer(() => p.kill());

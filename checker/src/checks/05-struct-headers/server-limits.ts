@@ -267,9 +267,9 @@ export const limitChecks: CheckDef[] = [
       }
     },
   },
-  {
-    id: 'stops-on-sigterm',
-    title: 'SIGTERM closes the connections and exits 0, also in the middle of an upload',
+  ...(['SIGINT', 'SIGTERM'] as const).map((sig): CheckDef => ({
+    id: sig === 'SIGTERM' ? 'stops-on-sigterm' : 'stops-on-sigint',
+    title: `${sig} closes the connections and exits 0, also in the middle of an upload`,
     target: 'server',
     needs: ['ready'],
     hint: "process.once('SIGTERM', ...) and process.once('SIGINT', ...): server.close(), destroy the open sockets, exit 0.",
@@ -280,11 +280,12 @@ export const limitChecks: CheckDef[] = [
       const body = randomBytes(100_000);
       const u = upload('unfinished.bin', body);
       await sendQuiet(busy.peer, ctx, u.subarray(0, u.length - 50_000));
-      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server');
-      program.signal('SIGTERM');
-      await expectExit(program, 0, 'SIGTERM with two clients connected, one in the middle of an upload', this.hint);
+      ctx.transcript.note('tester', `the tester sends ${sig} to the server`);
+      program.signal(sig);
+      await expectExit(program, 0, `${sig} with two clients connected, one in the middle of an upload`, this.hint);
       idle.peer.destroy();
       busy.peer.destroy();
     },
-  },
+  }),
+  ),
 ];
