@@ -6,13 +6,14 @@ import { fileURLToPath } from 'node:url';
 import type { LessonChecks } from './harness/check.ts';
 import { lesson01 } from './checks/01-basic-socket.ts';
 import { lesson02 } from './checks/02-loop-server.ts';
+import { lesson06 } from './checks/06-auth.ts';
 
 /** The repository: the folder above checker/. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const lessonsDir = path.join(repoRoot, 'lessons');
 export const solutionsDir = path.join(repoRoot, 'solutions');
 
-export const allLessons: LessonChecks[] = [lesson01, lesson02];
+export const allLessons: LessonChecks[] = [lesson01, lesson02, lesson06];
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
