@@ -46,7 +46,7 @@ describe('the 06-auth reference server under bad input', () => {
   for (const bad of ['0', '-1', 'soon', '7200']) {
     it(`rejects --auth-timeout ${bad} with one usage line and exit 2`, async () => {
       const ctx = context();
-      const program = await startWithEnv(ctx, 'server', ['--port', '0', '--auth-timeout', bad], secretEnv());
+      const program = await startWithEnv(ctx, 'server', ['--port', '0', `--auth-timeout=${bad}`], secretEnv());
       const exit = await program.waitForExit();
       expect(exit?.code).toBe(2);
       expect(program.stderrLines.filter((l) => l.trim())).toHaveLength(1);
