@@ -10,6 +10,7 @@ export const helpText = `netlings: network-programming lessons, checked over rea
   npm run diff -- LESSON [--force] yours against the solution, once the lesson is done
   npm run run -- LESSON server|client [ARGS]   run your program by hand on the lesson's port
   npm run list                     the list of lessons and their states
+  npm run grade -- SUBMISSIONS_DIR (instructors) grade a class; see docs/instructor.md
 
 Each command takes --help. NO_COLOR=1 turns colours off.`;
 

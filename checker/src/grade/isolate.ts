@@ -116,6 +116,32 @@ export function writeLauncher(stage: string, memoryMb: number): string | undefin
   return file;
 }
 
+/** The process groups of the workers running now: killed if the grader itself is stopped. */
+const liveGroups = new Set<number>();
+let hooked = false;
+function hookExit(): void {
+  if (hooked) return;
+  hooked = true;
+  const killAll = () => {
+    for (const pid of liveGroups) {
+      try {
+        process.kill(-pid, 'SIGKILL');
+      } catch {
+        // gone
+      }
+    }
+  };
+  process.on('exit', killAll);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = () => {
+      killAll();
+      process.removeListener(sig, onSignal);
+      if (process.listenerCount(sig) === 0) process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
+}
+
 export interface Worker {
   child: ChildProcess;
   /** Kills everything of this submission (bounded, idempotent). */
@@ -132,6 +158,9 @@ export function startWorker(iso: Isolation, stage: string, env: Record<string, s
       ? spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), 'sh', '-c', setupScript(stage, node)], { cwd: stage, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
       : spawn(node[0] as string, node.slice(1), { cwd: stage, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
   const tracker = iso.kind === 'process-group' && process.platform === 'linux' ? new DescendantTracker(child.pid ?? -1, env['NETLINGS_SUBMISSION'] ?? '') : undefined;
+  hookExit();
+  const group = child.pid;
+  if (group) liveGroups.add(group);
   let exited = false;
   child.on('exit', () => {
     exited = true;
@@ -153,6 +182,7 @@ export function startWorker(iso: Isolation, stage: string, env: Record<string, s
         while (!exited && Date.now() - t0 < 3000) await new Promise((r) => setTimeout(r, 20));
         tracker?.stop();
         tracker?.killAll();
+        if (group) liveGroups.delete(group);
       })()),
   };
 }

@@ -29,6 +29,8 @@ export interface GradeOptions {
   cache?: RunCache;
   /** Ignore the cache (still write to it). */
   force: boolean;
+  /** Only answer from the cache: undefined when the run is not there. */
+  cacheOnly?: boolean;
   checkerFingerprint: string;
   /** The most the grader reads of a worker's output, bytes. */
   maxOutputBytes: number;
@@ -38,7 +40,7 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]/g, '_').slice(0, 60) || 'submission';
 }
 
-export async function gradeSubmission(sub: Submission, opts: GradeOptions): Promise<{ raw: RawRun; cached: boolean }> {
+export async function gradeSubmission(sub: Submission, opts: GradeOptions): Promise<{ raw: RawRun; cached: boolean } | undefined> {
   const t0 = performance.now();
   const stage = path.join(opts.runRoot, `${safeName(sub.name)}-${randomBytes(4).toString('hex')}`);
   const copy = path.join(stage, 'sub');
@@ -88,6 +90,7 @@ export async function gradeSubmission(sub: Submission, opts: GradeOptions): Prom
       const key = cacheKey({ content, checker: opts.checkerFingerprint, lessons: present, timeScale: opts.timeScale, memoryMb: opts.memoryMb });
       const hit = opts.force ? undefined : opts.cache?.get(key);
       if (hit) return { raw: hit, cached: true };
+      if (opts.cacheOnly) return undefined;
 
       const run = present.length ? await runWorker(found.dir, present, stage, opts) : { results: [], status: 'ok' as GradingStatus, notes: [] };
       const raw = base(worst(status, run.status), [...run.notes, ...notes], { root: found.rel, graded: present, results: run.results, contentHash: content });
