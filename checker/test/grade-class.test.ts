@@ -44,7 +44,9 @@ let first: { code: number; stdout: string; stderr: string };
 
 beforeAll(async () => {
   expectations = makeClass(classDir);
-  first = await grade(['--jobs', '2', '--timeout', '60']);
+  // Half the checks' deadlines: they bound the programs that hang (a correct one answers in
+  // milliseconds), and the class grades in half the time.
+  first = await grade(['--jobs', '2', '--timeout', '60', '--time-scale', '0.5']);
 }, 180_000);
 
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -232,7 +234,7 @@ describe('grading the fixture class', () => {
   });
 
   it('takes an unchanged submission from the cache on the next run', async () => {
-    const again = await grade(['--jobs', '2']);
+    const again = await grade(['--jobs', '2', '--time-scale', '0.5']);
     expect(again.code, again.stderr).toBe(0);
     for (const e of expectations) {
       const r = result(e.name);
@@ -243,11 +245,11 @@ describe('grading the fixture class', () => {
 
   it('re-grades one student with --only, and stops a hanging submission at its --timeout', async () => {
     const before = result('alice-complete');
-    const r = await grade(['--only', 'heidi-hangs', '--timeout', '4']);
+    const r = await grade(['--only', 'heidi-hangs', '--timeout', '3', '--time-scale', '0.5']);
     expect(r.code, r.stderr).toBe(0);
     const heidi = result('heidi-hangs');
     expect(heidi.status).toBe('timeout');
-    expect(heidi.notes[0]).toMatch(/used up its --timeout of 4 s/);
+    expect(heidi.notes[0]).toMatch(/used up its --timeout of 3 s/);
     expect(heidi.cached).toBe(false);
     // what finished before the timeout keeps its points; the rest is 0, and says why
     const passed = heidi.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'pass');

@@ -11,7 +11,7 @@ import { RunCache } from '../grade/cache.ts';
 import { defaultJobs, formatDuration, gradeClass, progressLine } from '../grade/class.ts';
 import { listSubmissions } from '../grade/discover.ts';
 import { exportCommand } from '../grade/export/index.ts';
-import { probeIsolation, type IsolationKind } from '../grade/isolate.ts';
+import { probeIsolation, warmWorkerCache, type IsolationKind } from '../grade/isolate.ts';
 import { platformCommand } from '../grade/platform.ts';
 import { planLessons } from '../grade/points.ts';
 import { checkerVersion } from '../grade/version.ts';
@@ -103,6 +103,8 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   const runRoot = mkdtempSync(path.join(os.tmpdir(), 'netlings-grade-'));
   const tty = process.stderr.isTTY && !values.quiet;
   const t0 = performance.now();
+  let warmed: { dir: string | undefined } | undefined;
+  const warm = () => (warmed ??= { dir: warmWorkerCache(runRoot, v.fingerprint) }).dir;
   let results;
   try {
     results = await gradeClass(submissions, plans, {
@@ -117,6 +119,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
       force: values.force,
       checkerFingerprint: v.fingerprint,
       maxOutputBytes: 32 << 20,
+      warmCache: warm,
       ...(values.only ? { cacheOnlyExcept: values.only } : {}),
       onProgress: (p) => {
         if (tty) process.stderr.write(`\r\x1b[K${progressLine(p)}`);

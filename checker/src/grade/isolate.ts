@@ -14,7 +14,7 @@
 // and each learner program runs under a cap on its address space (RLIMIT_AS, `ulimit -v`).
 
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildDir } from '../harness/build.ts';
@@ -92,6 +92,39 @@ export function probeIsolation(want: 'auto' | IsolationKind, memoryMb: number): 
     });
   }
   return probed;
+}
+
+/**
+ * The worker loads the checker through tsx, which compiles each source file once into a cache under
+ * TMPDIR. Every worker has a TMPDIR of its own, so each would compile all of it again: one warm-up
+ * worker (no lessons) fills a cache that each submission's TMPDIR starts with (a copy: a submission
+ * can only spoil its own). Returns the cache folder, or undefined when the warm-up failed.
+ */
+export function warmWorkerCache(runRoot: string, checker: string): string | undefined {
+  const tmp = path.join(runRoot, 'warm-tmp');
+  mkdirSync(tmp, { recursive: true });
+  const r = spawnSync(process.execPath, [workerEntry, checker], {
+    input: JSON.stringify({ root: tmp, lessons: [], key: '00' }),
+    env: { PATH: '/usr/local/bin:/usr/bin:/bin', HOME: tmp, TMPDIR: tmp, NO_COLOR: '1' },
+    stdio: ['pipe', 'ignore', 'ignore'],
+    timeout: 30_000,
+  });
+  if (r.status !== 0) return undefined;
+  const made = readdirSync(tmp).find((n) => n.startsWith('tsx-'));
+  return made ? path.join(tmp, made) : undefined;
+}
+
+/** Gives a stage's TMPDIR a copy of the warm tsx cache, under the names tsx uses in and out of a user namespace. */
+export function seedWorkerCache(stage: string, warm: string | undefined): void {
+  if (!warm) return;
+  const uid = typeof process.getuid === 'function' ? process.getuid() : 0;
+  for (const name of new Set([`tsx-0`, `tsx-${uid}`])) {
+    try {
+      cpSync(warm, path.join(stage, 'tmp', name), { recursive: true });
+    } catch {
+      // a cold start is slower, nothing worse
+    }
+  }
 }
 
 /** The environment of a worker (and so of the learner's programs): nothing inherited from the grader. */

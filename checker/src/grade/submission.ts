@@ -10,7 +10,7 @@ import type { CheckResult } from '../runner.ts';
 import { cacheKey, contentHash, RunCache } from './cache.ts';
 import { missingFiles, programProblems } from './diagnose.ts';
 import { findLessonsRoot, topNames, type Submission } from './discover.ts';
-import { cleanEnv, startWorker, writeLauncher, type Isolation } from './isolate.ts';
+import { cleanEnv, seedWorkerCache, startWorker, writeLauncher, type Isolation } from './isolate.ts';
 import type { LessonPlan } from './points.ts';
 import { worst, type GradingStatus, type RawRun } from './result.ts';
 import { stageDir, stageZip, StageError } from './stage.ts';
@@ -34,6 +34,8 @@ export interface GradeOptions {
   checkerFingerprint: string;
   /** The most the grader reads of a worker's output, bytes. */
   maxOutputBytes: number;
+  /** A warm tsx cache to start each worker with (warmWorkerCache), made on first use. */
+  warmCache?: () => string | undefined;
 }
 
 function safeName(name: string): string {
@@ -132,6 +134,8 @@ async function runWorker(rootDir: string, lessons: string[], stage: string, opts
   const marker = randomBytes(12).toString('hex');
   const launcher = writeLauncher(stage, opts.memoryMb);
   const env = cleanEnv(stage, marker, opts.timeScale === '1' ? undefined : opts.timeScale);
+  mkdirSync(path.join(stage, 'tmp'), { recursive: true });
+  seedWorkerCache(stage, opts.warmCache?.());
   const worker = startWorker(opts.isolation, stage, env, opts.checkerFingerprint);
   const verifier = new LineVerifier(key);
   const results: CheckResult[] = [];
