@@ -183,9 +183,13 @@ export interface Worker {
 
 /** Starts the worker for a staged submission under the isolation chosen. */
 export function startWorker(iso: Isolation, stage: string, env: Record<string, string>, checker: string): Worker {
+  return startIsolated(iso, stage, env, [process.execPath, workerEntry, checker]);
+}
+
+/** Starts any command under the isolation chosen, with stage as its writable folder (tests use it). */
+export function startIsolated(iso: Isolation, stage: string, env: Record<string, string>, node: string[]): Worker {
   for (const d of ['home', 'tmp', 'build']) mkdirSync(path.join(stage, d), { recursive: true });
   if (iso.kind === 'namespaces') mkdirSync(buildDir, { recursive: true }); // the mount point
-  const node = [process.execPath, workerEntry, checker];
   const child =
     iso.kind === 'namespaces'
       ? spawn(UNSHARE[0] as string, [...UNSHARE.slice(1), 'sh', '-c', setupScript(stage, node)], { cwd: stage, env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
