@@ -84,6 +84,16 @@ describe('export prairielearn', () => {
     expect(res.tests.length).toBe(15);
   }, 120_000);
 
+  it('takes an upload of the lesson’s files themselves (server.ts, client.ts) as the one lesson graded', async () => {
+    const root = path.join(temp, 'grade-flat');
+    cpSync(path.join(solutionsDir, '01-basic-socket', 'src'), path.join(root, 'student'), { recursive: true });
+    const r = await run('sh', [path.join(out, 'serverFilesCourse', 'netlings', 'entrypoint.sh')], { NETLINGS_GRADE_ROOT: root, NETLINGS_NODE_MODULES: nodeModules });
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(readFileSync(path.join(root, 'results', 'results.json'), 'utf8')) as { gradable: boolean; score: number; output: string };
+    expect(res).toMatchObject({ gradable: true, score: 1 });
+    expect(res.output).toMatch(/its files were taken as 01-basic-socket\/src\//);
+  }, 60_000);
+
   it('answers gradable: false with format_errors for a submission with no lesson in it', async () => {
     const root = path.join(temp, 'grade-empty');
     mkdirSync(path.join(root, 'student'), { recursive: true });

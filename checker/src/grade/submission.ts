@@ -4,7 +4,7 @@
 // refused zip or an empty folder is that student's grading status, never the batch's failure.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type { CheckResult } from '../runner.ts';
 import { cacheKey, contentHash, RunCache } from './cache.ts';
@@ -72,6 +72,23 @@ export async function gradeSubmission(sub: Submission, opts: GradeOptions): Prom
           notes.push(...stageZip(path.join(copy, zips[0]), inner).notes);
           const f = findLessonsRoot(inner, lessonNames);
           if (f) found = { ...f, rel: `${zips[0]}:${f.rel}` };
+        }
+      }
+      // Grading one lesson (a PrairieLearn question): the lesson folder's content itself is enough,
+      // src/server.ts... or server.ts... at the top.
+      if (!found && opts.plans.length === 1) {
+        const lesson = opts.plans[0]?.lesson as string;
+        const top = readdirSync(copy);
+        const dest = path.join(stage, 'single', lesson);
+        if (top.includes('src') || top.some((n) => /^(server|client)\.ts$/.test(n))) {
+          mkdirSync(path.dirname(dest), { recursive: true });
+          if (top.includes('src')) renameSync(copy, dest);
+          else {
+            mkdirSync(dest, { recursive: true });
+            renameSync(copy, path.join(dest, 'src'));
+          }
+          found = { dir: path.dirname(dest), rel: '.', lessons: [lesson] };
+          notes.push(`no lesson folder: its files were taken as ${lesson}/${top.includes('src') ? '' : 'src/'}`);
         }
       }
       if (!found) {
