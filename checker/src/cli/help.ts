@@ -11,7 +11,9 @@ export const helpText = `netlings: network-programming lessons, checked over rea
   npm run diff -- LESSON [--force] yours against the solution, once the lesson has passed
   npm run run -- LESSON server|client [ARGS]   run your program by hand on the lesson's port
   npm run list                     the list of lessons and their states
-  npm run flake -- [N] [--root DIR]  every check N times, to find flaky ones (contributors)
+  npm run grade -- SUBMISSIONS_DIR (instructors) grade a class; see docs/instructor.md
+  npm run flake -- [N] [--root DIR] | --mutants [N]   (contributors) every check, or every
+                                   mutant, N times, to find flaky verdicts
 
 Each command takes --help. NO_COLOR=1 turns colours off.`;
 

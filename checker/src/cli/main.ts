@@ -6,6 +6,7 @@ import { parseErrorMessage } from './args.ts';
 import { wrapProse } from './screen.ts';
 import { checkCommand } from './check.ts';
 import { flakeCommand } from './flake.ts';
+import { gradeCommand } from './grade.ts';
 import { startCommand } from './start.ts';
 import { diffCommand } from './diff.ts';
 import { helpCommand } from './help.ts';
@@ -18,6 +19,7 @@ const commands: Record<string, (argv: string[]) => Promise<number>> = {
   check: checkCommand,
   start: startCommand,
   flake: flakeCommand,
+  grade: gradeCommand,
   hint: hintCommand,
   reset: resetCommand,
   diff: diffCommand,
