@@ -82,7 +82,7 @@ export async function gradeCommand(argv: string[]): Promise<number> {
   const memoryMb = num('memory', values.memory, 0);
   const timeScale = String(num('time-scale', values['time-scale'], 0.1));
   if (!['auto', 'namespaces', 'process-group'].includes(values.isolation)) throw new UsageError(`--isolation ${values.isolation}: auto, namespaces or process-group`);
-  const lessons = values.lessons ? values.lessons.split(',').filter(Boolean).map(findLesson) : allLessons;
+  const lessons = values.lessons ? values.lessons.split(',').filter(Boolean).map((a) => findLesson(a)) : allLessons;
   const manifests = values.manifests ? path.resolve(values.manifests) : lessonsDir;
   const plans = planLessons(lessons, manifests);
   const out = path.resolve(values.out);

@@ -46,7 +46,7 @@ export async function platformCommand(argv: string[]): Promise<number> {
       student: { type: 'string', default: process.env['NETLINGS_STUDENT'] ?? 'submission' },
     },
   });
-  const plans = planLessons(values.lessons ? values.lessons.split(',').filter(Boolean).map(findLesson) : allLessons, lessonsDir);
+  const plans = planLessons(values.lessons ? values.lessons.split(',').filter(Boolean).map((a) => findLesson(a)) : allLessons, lessonsDir);
   const timeout = Number(values.timeout);
   const memoryMb = Number(values.memory);
   if (!(timeout > 0) || !(memoryMb >= 0)) throw new UsageError('--timeout and --memory take numbers');
