@@ -1,23 +1,29 @@
-// A program's stdout or stderr as lines, kept within bounds whatever the program prints: the first
-// lines and the last lines, each cut at a maximum length, with a count of what was left out. The cost
+// A program's stdout or stderr as lines, kept within bounds whatever the program prints: all of it up
+// to 4 MiB, past that the first lines and the last lines, each cut at a maximum length, with a count
+// of what was left out. The cost
 // is linear in the bytes read (an unfinished line is never joined and split again), so a program
 // that prints 200 MB, or never stops printing, costs the checker time but not memory.
 
 import { StringDecoder } from 'node:string_decoder';
 
 export const OUTPUT_LIMITS = {
-  /** Lines kept from the start of the output. */
+  /** Up to this many characters, every line is kept whole (a check may compare the whole output). */
+  full: 4 * 1024 * 1024,
+  /** Past that, the lines kept from the start of the output... */
   head: 200,
-  /** Lines kept from the end of the output. */
+  /** ...and from the end. */
   tail: 2000,
-  /** Characters kept of one line; the rest is counted. */
+  /** Characters kept of one line once the output is past `full`; the rest is counted. */
   lineChars: 2000,
 };
 
 export class OutputLog {
   private readonly decoder = new StringDecoder('utf8');
-  private readonly head: string[] = [];
-  private readonly tail: string[] = [];
+  private head: string[] = [];
+  private tail: string[] = [];
+  /** Characters kept; while it is under OUTPUT_LIMITS.full every line is kept whole. */
+  private keptChars = 0;
+  private bounded = false;
   private tailStart = 0; // ring index of the oldest tail line
   private partial = '';
   private partialDropped = 0;
@@ -46,7 +52,7 @@ export class OutputLog {
       const nl = s.indexOf('\n', from);
       const piece = nl < 0 ? s.slice(from) : s.slice(from, nl);
       // Only what fits is appended: an endless line grows nothing but a counter.
-      const room = OUTPUT_LIMITS.lineChars - this.partial.length;
+      const room = (this.bounded ? OUTPUT_LIMITS.lineChars : OUTPUT_LIMITS.full - this.keptChars) - this.partial.length;
       if (piece.length <= room) this.partial += piece;
       else {
         if (room > 0) this.partial += piece.slice(0, room);
@@ -64,13 +70,29 @@ export class OutputLog {
     this.partial = '';
     this.partialDropped = 0;
     const index = this.lineCount++;
-    if (this.head.length < OUTPUT_LIMITS.head) this.head.push(line);
-    else if (this.tail.length < OUTPUT_LIMITS.tail) this.tail.push(line);
+    if (!this.bounded) {
+      this.head.push(line);
+      this.keptChars += line.length + 1;
+      if (this.keptChars >= OUTPUT_LIMITS.full) {
+        // From now on only the first and the last lines are kept, each cut to a readable length.
+        this.bounded = true;
+        const cut = (l: string) => (l.length > OUTPUT_LIMITS.lineChars ? `${l.slice(0, OUTPUT_LIMITS.lineChars)} … (${l.length - OUTPUT_LIMITS.lineChars} more characters)` : l);
+        const all = this.head;
+        this.head = all.slice(0, OUTPUT_LIMITS.head).map(cut);
+        this.tail = all.slice(Math.max(OUTPUT_LIMITS.head, all.length - OUTPUT_LIMITS.tail)).map(cut);
+        this.tailStart = 0;
+      }
+    } else if (this.tail.length < OUTPUT_LIMITS.tail) this.tail.push(line);
     else {
       this.tail[this.tailStart] = line;
       this.tailStart = (this.tailStart + 1) % OUTPUT_LIMITS.tail;
     }
     this.onLine(line, index);
+  }
+
+  /** Every line was kept whole: the output can be compared as it is. */
+  get complete(): boolean {
+    return !this.bounded;
   }
 
   /** Lines left out between the head and the tail. */
