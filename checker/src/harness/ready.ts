@@ -30,6 +30,8 @@ class StartWatch {
   private firstListen: number | undefined;
   private samples: { at: number; ticks: number; state: string }[] = [];
   verdict: Early | undefined;
+  /** A verdict the samples point to; it stands only if no ready line was read by the end of this turn. */
+  pending: Early | undefined;
   private first: { at: number; ticks: number } | undefined;
 
   constructor(private readonly program: Program) {}
@@ -54,7 +56,7 @@ class StartWatch {
     if (listening.length > 0) {
 
       this.firstListen ??= now;
-      if (now - this.firstListen >= LISTEN_WITHOUT_READY_MS) this.verdict = { kind: 'listens', addresses: listening };
+      if (now - this.firstListen >= LISTEN_WITHOUT_READY_MS) this.pending = { kind: 'listens', addresses: listening };
       return;
     }
     const oldest = this.samples.find((s) => now - s.at >= IDLE_MS);
@@ -62,8 +64,8 @@ class StartWatch {
     const window = this.samples.filter((s) => s.at >= oldest.at);
     const used = info.ticks - oldest.ticks;
     const share = (used * 10) / (now - oldest.at);
-    if (share >= BUSY_SHARE) this.verdict = { kind: 'busy', share };
-    else if (used === 0 && window.every((s) => s.state === 'S')) this.verdict = { kind: 'idle' };
+    if (share >= BUSY_SHARE) this.pending = { kind: 'busy', share };
+    else if (used === 0 && window.every((s) => s.state === 'S')) this.pending = { kind: 'idle' };
   }
 }
 
@@ -86,7 +88,14 @@ export async function startServer(opts: Omit<StartOptions, 'role'>, register: (c
   const sampler = hasProc
     ? setInterval(() => {
         watch.sample();
-        if (watch.verdict) program.poke();
+        // The sample runs in the timers phase: a ready line already in the pipe is read in this turn's
+        // poll phase. Decide after it (setImmediate), so a line that came just now always wins.
+        if (watch.pending && !watch.verdict)
+          setImmediate(() => {
+            if (find()) return;
+            watch.verdict = watch.pending;
+            program.poke();
+          });
       }, SAMPLE_MS)
     : undefined;
   try {
