@@ -8,7 +8,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LessonChecks } from '../harness/check.ts';
 import { allLessons, findLesson, resolveRoot, solutionsDir, UsageError } from '../lessons.ts';
-import { mutantRoot, mutantsOf, withNeeds } from '../mutation.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
 import { style } from './style.ts';
 import { helpOption, parseCommand, type CommandSpec } from './args.ts';
@@ -100,6 +99,8 @@ async function flakeChecks(lessons: LessonChecks[], n: number, root: string): Pr
 }
 
 async function flakeMutants(lessons: LessonChecks[], n: number, jobs: number): Promise<number> {
+  // The mutants live beside the checker's tests, not in what a grader export ships: loaded only here.
+  const { mutantRoot, mutantsOf, withNeeds } = await import('../mutation.ts');
   const temp = mkdtempSync(path.join(tmpdir(), 'netlings-flake-'));
   const work: { lesson: LessonChecks; id: string; catches: string; root: string }[] = [];
   try {
