@@ -18,6 +18,11 @@ const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 
 const why = exe ? '' : ' (SKIPPED: chromium is not installed; apt-get install -y chromium, or set NETLINGS_CHROMIUM)';
 if (!exe) console.warn(`html-browser.test.ts: chromium is not installed, so the HTML report is not tested in a browser (apt-get install -y chromium).`);
 
+// CI installs chromium (.ci/run) and sets NETLINGS_REQUIRE_BROWSER: there, a missing browser is a failure.
+it.runIf(!exe && process.env['NETLINGS_REQUIRE_BROWSER'] === '1')('finds chromium where CI installed it', () => {
+  expect(exe, 'NETLINGS_REQUIRE_BROWSER is set but no chromium was found on PATH').toBeDefined();
+});
+
 describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
   const pages = new Map<string, { fixture: Fixture; file: string; check: ProbedCheck }>();
 
