@@ -4,6 +4,7 @@
 import { CheckContext, SharedServer, type CheckDef, type LessonChecks, type Target } from './harness/check.ts';
 import { CheckFailure, withDeadline } from './harness/errors.ts';
 import { timing } from './harness/timing.ts';
+import type { TranscriptEvent } from './harness/transcript.ts';
 import { STAYS_ALIVE } from './checks/common.ts';
 
 export type Status = 'pass' | 'fail' | 'skip';
@@ -21,8 +22,13 @@ export interface CheckResult {
   actual?: string;
   hint?: string;
   transcript?: string;
+  /** The conversation as data, for the HTML report: the whole kept transcript of a failure, the first and newest entries of a pass. */
+  events?: TranscriptEvent[];
   durationMs: number;
 }
+
+/** Entries of a passing check's transcript kept in its result (a failure keeps all the transcript keeps). */
+const PASS_EVENTS = 80;
 
 export interface RunOptions {
   /** The folder that holds lesson folders. */
@@ -154,7 +160,7 @@ async function execute(lessonChecks: LessonChecks, check: CheckDef, root: string
         hint: 'The program kept the check waiting on something that never came. Read the transcript for the last thing that happened.',
       }),
     );
-    return { ...base, status: 'pass', durationMs: Math.round(performance.now() - t0) };
+    return { ...base, status: 'pass', events: ctx.transcript.events(PASS_EVENTS), durationMs: Math.round(performance.now() - t0) };
   } catch (e) {
     const durationMs = Math.round(performance.now() - t0);
     if (e instanceof CheckFailure) {
@@ -168,6 +174,7 @@ async function execute(lessonChecks: LessonChecks, check: CheckDef, root: string
         ...(e.actual !== undefined ? { actual: e.actual } : {}),
         hint: e.hint ?? check.hint,
         transcript: ctx.transcript.format(),
+        events: ctx.transcript.events(),
         durationMs,
       };
     }
@@ -180,6 +187,7 @@ async function execute(lessonChecks: LessonChecks, check: CheckDef, root: string
       message: `the checker itself failed on this check (${err.message}); this is a netlings bug, please report it`,
       ...(process.env['NETLINGS_DEBUG'] ? { actual: err.stack ?? err.message } : {}),
       transcript: ctx.transcript.format(),
+      events: ctx.transcript.events(),
       durationMs,
     };
   } finally {

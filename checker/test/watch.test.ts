@@ -2,7 +2,7 @@
 // starts again at once, editors' scratch files never count, and a long failure folds to fit.
 
 import { EventEmitter } from 'node:events';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,6 +11,7 @@ import { foldResult, formatResult, plain, rowsOf } from '../src/report.ts';
 import { RunCancelled, type CheckResult } from '../src/runner.ts';
 import { WatchSession, type Terminal } from '../src/cli/watch.ts';
 import { LessonWatcher } from '../src/cli/watcher.ts';
+import { opener } from '../src/cli/page.ts';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'netlings-watch-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
@@ -125,6 +126,41 @@ describe('watch mode: a save while checks run', () => {
     expect(shown).not.toMatch(/sedOUWdQ4|\.swp|4913|jb_tmp|goutputstream|\.tmp\.1234/);
     term.press('\x03');
     await done;
+  });
+});
+
+describe('watch mode: v', () => {
+  it('writes the page of the current results, prints its path and hands it to the opener without waiting', async () => {
+    const { env, dir, calls } = lessonDir();
+    const term = new FakeTerminal();
+    const opened: string[] = [];
+    const s = new WatchSession(env, [{ lesson: LESSON, title: 'Basic socket', dir, status: 'failing', hash: '' }], 0, {
+      manual: false,
+      terminal: term,
+      openPage: (file) => (opened.push(file), false),
+    });
+    const done = s.start();
+    await until(() => calls.length === 1, 'the first run');
+    calls[0]?.resolve([result('a', 'pass'), result('b', 'fail', { message: 'it broke <here>' })]);
+    await until(() => term.screen.includes('1 of 2 checks pass'), 'the verdict');
+    expect(term.screen).toMatch(/v page/);
+    term.press('v');
+    const file = path.join(env.repoRoot, '.netlings', 'pages', `${LESSON}.html`);
+    expect(opened).toEqual([file]);
+    expect(term.screen.replace(/\n/g, '')).toContain(file);
+    expect(term.screen).toContain('(open it in a browser)');
+    const html = readFileSync(file, 'utf8');
+    expect(html).toContain('it broke &lt;here&gt;');
+    expect(html.indexOf('check b')).toBeLessThan(html.indexOf('check a')); // the failure first
+    term.press('\x03');
+    await done;
+  });
+
+  it('opens with xdg-open only where a graphical session is, open on macOS', () => {
+    expect(opener({}, 'linux')).toBeUndefined();
+    expect(opener({ DISPLAY: ':0' }, 'linux')).toBe('xdg-open');
+    expect(opener({ WAYLAND_DISPLAY: 'wayland-0' }, 'linux')).toBe('xdg-open');
+    expect(opener({}, 'darwin')).toBe('open');
   });
 });
 

@@ -1,16 +1,17 @@
 // `npm run check -- [LESSON] [--root DIR] [--json]`
 
 import path from 'node:path';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { allLessons, findLesson, findRoot, lessonFoldersIn, lessonsDir, repoRoot, UsageError } from '../lessons.ts';
 import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { defaultEnv, hashLesson, recordResults } from '../progress.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
 import { formatResult, summaryLine } from '../report.ts';
 import { style } from './style.ts';
+import { writeHtmlReport } from '../html/index.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
-export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json]
+export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json] [--html FILE]
 
 Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them, and prints
 every failure in full (npm start folds a long one to fit the screen).
@@ -23,6 +24,9 @@ every failure in full (npm start folds a long one to fit the screen).
                title, target (server|client), status (pass|fail|skip), durationMs,
                and for a failure code, message, expected, actual, hint, transcript.
                Use \`npm run -s check\` so npm adds no lines of its own.
+  --html FILE  also write every check of the run to FILE as one self-contained web
+               page, failures first: each conversation as a sequence diagram, the
+               expected bytes beside what arrived, the hint (it loads nothing)
   -h, --help   this text
 Exit code: 0 when every selected check passed, 1 when one failed, 2 on a usage error.`;
 
@@ -38,13 +42,14 @@ export const checkSpec = {
   options: {
     root: { type: 'string' },
     json: { type: 'boolean', default: false },
+    html: { type: 'string' },
     only: { type: 'string', multiple: true },
     ...helpOption,
   },
   positionals: true,
 } as const satisfies CommandSpec;
 
-export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; help: boolean; note?: string } {
+export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html?: string; help: boolean; note?: string } {
   const { values, positionals } = parseCommand(checkSpec, argv);
   if (values.help) return { root: lessonsDir, lessons: [], json: false, help: true };
   let lessons = positionals.length ? positionals.map((p) => findLesson(p)) : allLessons;
@@ -71,10 +76,19 @@ export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; help
     root,
     lessons,
     json: values.json,
+    ...(values.html !== undefined ? { html: htmlFile(values.html) } : {}),
     help: false,
     ...(values.only ? { only: values.only } : {}),
     ...(note ? { note } : {}),
   };
+}
+
+/** The --html file: a path to write, never a folder. */
+function htmlFile(file: string): string {
+  if (file === '' || file.endsWith('/') || (existsSync(file) && statSync(file).isDirectory())) {
+    throw new UsageError(`--html needs a file to write the page to (such as report.html), not ${file === '' ? 'nothing' : `the folder ${file}`}`, usageOf(checkSpec));
+  }
+  return path.resolve(file);
 }
 
 /** Runs the checks, printing as results come in; returns every result. */
@@ -90,13 +104,19 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
       ...(run.only ? { only: run.only } : {}),
       onResult: (r) => {
         if (print === 'text') console.log(formatResult(r, process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}));
-        if (print === 'json') console.log(JSON.stringify(r));
+        if (print === 'json') console.log(JSON.stringify(withoutEvents(r)));
       },
     });
     if (mine && results.length === lesson.checks.length) recordResults(defaultEnv(), lesson.lesson, hash, results);
     all.push(...results);
   }
   return all;
+}
+
+/** --json prints the fields it documents; the conversation as data (events) goes to --html only. */
+function withoutEvents(r: CheckResult): Omit<CheckResult, 'events'> {
+  const { events: _events, ...rest } = r;
+  return rest;
 }
 
 export async function checkCommand(argv: string[]): Promise<number> {
@@ -111,6 +131,16 @@ export async function checkCommand(argv: string[]): Promise<number> {
   if (!run.json) {
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(`\n${results.every((r) => r.status === 'pass') ? style.green('all checks passed') : style.red('some checks failed')}: ${summaryLine(results)} in ${secs} s`);
+  }
+  if (run.html) {
+    const where = path.relative(repoRoot, run.root) || '.';
+    writeHtmlReport(results, {
+      title: `netlings: ${run.lessons.map((l) => l.lesson).join(', ')}`,
+      subtitle: `${where === 'lessons' ? 'your lessons' : where}, checked ${new Date().toLocaleString('en-GB')}`,
+      file: run.html,
+    });
+    // On stderr with --json, so the JSON lines stay the only thing on stdout.
+    (run.json ? console.error : console.log)(`the page: ${run.html}`);
   }
   return results.length > 0 && results.every((r) => r.status === 'pass') ? 0 : 1;
 }

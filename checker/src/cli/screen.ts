@@ -56,7 +56,7 @@ export function drawScreen(st: ScreenState): string[] {
   if (st.manualNote) bottom.push(...wrapProse(style.yellow(st.manualNote), columns));
   else bottom.push(style.dim(`watching lessons/${v.lesson}/ — save a file to check it again${st.lastRun && !st.checking ? ` (${st.lastRun})` : ''}`));
   if (st.manualNote && st.lastRun && !st.checking) bottom.push(style.dim(st.lastRun));
-  const keys = `${k('n')} next  ${k('h')} hint  ${k('l')} list  ${k('r')} re-run  ${k('x')} reset  ${k('d')} diff  ${k('f')} ${st.unfolded ? 'fold' : 'full'}  ${k('q')} quit`;
+  const keys = `${k('n')} next  ${k('h')} hint  ${k('l')} list  ${k('r')} re-run  ${k('x')} reset  ${k('d')} diff  ${k('v')} page  ${k('f')} ${st.unfolded ? 'fold' : 'full'}  ${k('q')} quit`;
   bottom.push(st.waiting ? style.dim('keys wait until the checks finish (Ctrl-C quits)') : keys);
 
   // What is left between the header and the key bar (the last row holds the cursor).

@@ -17,7 +17,8 @@ On a terminal it then watches the current lesson's folder and checks it on every
 (a save while checks run stops them and starts again):
   n next lesson   h hint   l list (pick a lesson)   r re-run   x reset the lesson
   f the whole failure (a long one is folded to fit)   d diff with the solution
-  (once the lesson has passed every check)   q quit (Ctrl-C too)
+  (once the lesson has passed every check)   v the last checks as a web page (each
+  conversation drawn, in .netlings/pages/; opened where a desktop browser is)   q quit (Ctrl-C too)
 Where saves are not seen (network or WSL file systems) it says so and you press r.
   LESSON       start at this lesson (01, 01-basic-socket); it stays the current one
   --manual     no file watching, r checks (also NETLINGS_WATCH=manual)

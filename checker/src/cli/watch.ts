@@ -20,6 +20,7 @@ import { lessonDiff, stillOpenNote } from './diff.ts';
 import { takeHint } from './hint.ts';
 import { answerText, YesNoReader } from './prompt.ts';
 import { drawScreen, type Note, type ScreenState } from './screen.ts';
+import { openInBrowser, writeLessonPage } from './page.ts';
 import { resetLesson } from './reset.ts';
 import { style } from './style.ts';
 import { LessonWatcher, probeWatching } from './watcher.ts';
@@ -61,6 +62,8 @@ export interface WatchOptions {
   ran?: Map<string, CheckResult[]>;
   /** Another terminal than the process's own (tests, the verdicts benchmark): no process-wide hooks then. */
   terminal?: Terminal;
+  /** Opens the v key's page (default: the desktop's browser, when there is one); true when it did. */
+  openPage?: (file: string) => boolean;
 }
 
 type Screen = ScreenState['screen'];
@@ -365,6 +368,8 @@ export class WatchSession {
         return this.render();
       case 'd':
         return this.showDiff();
+      case 'v':
+        return this.showPage();
       default:
         return; // arrows, other keys: nothing
     }
@@ -426,6 +431,25 @@ export class WatchSession {
       ...note,
       text ? { verbatim: `${style.bold(`Yours (-) against the solution (+), also as npm run diff -- ${num}:`)}\n${text}` } : 'Your files match the solution (the package name and whitespace aside).',
     ];
+    this.render();
+  }
+
+  /** v: the last results of this lesson as a web page; its path, and the browser where there is one. */
+  private showPage(): void {
+    const results = this.resultsOf === this.view.lesson ? this.results : undefined;
+    if (!results || results.length === 0) {
+      this.notes = [`No check of ${this.view.lesson} has run in this session yet, so there is no page to show: press r to check it, then v.`];
+      return this.render();
+    }
+    let file: string;
+    try {
+      file = writeLessonPage(this.env.stateFile, this.view.lesson, results, this.lastRun || 'checked just now');
+    } catch (e) {
+      this.notes = [style.red(`Could not write the page (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`)];
+      return this.render();
+    }
+    const opened = (this.opts.openPage ?? openInBrowser)(file);
+    this.notes = [`The conversation of every check, as a page: ${file}${opened ? ' (opening it in your browser)' : ' (open it in a browser)'}`];
     this.render();
   }
 

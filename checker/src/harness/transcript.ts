@@ -29,6 +29,45 @@ interface Entry {
   group?: number;
 }
 
+/**
+ * One kept entry of a transcript as plain data (JSON-safe), for pictures of the conversation such as
+ * the HTML report. Bytes are base64: a check's bytes may be anything.
+ */
+export interface TranscriptEvent {
+  /** Milliseconds since the check began. */
+  at: number;
+  /** A tester connection (c1, s1, …), 'tester' for the tester's own notes, or a program's label. */
+  lane: string;
+  source: Source;
+  kind: 'send' | 'recv' | 'note' | 'stdout' | 'stderr';
+  /** send, recv: the stream offset of the first byte. */
+  offset?: number;
+  /** send, recv: the kept chunks, each as written or read, base64 (the first HEAD_BYTES in all). */
+  chunks?: string[];
+  /** send, recv: the last bytes, base64, when bytes after the kept chunks were left out. */
+  tail?: string;
+  /** send, recv: how many writes or reads, and bytes, the entry stands for (kept or not). */
+  chunkCount?: number;
+  byteCount?: number;
+  /** note, stdout, stderr: the text. */
+  text?: string;
+  /** What a note says happened to its connection. */
+  flags?: TranscriptFlags;
+  /** How many entries were left out just before this one. */
+  omittedBefore?: number;
+}
+
+export interface TranscriptFlags {
+  /** The connection was opened: by the tester (a client) or by the program (the fake server accepted it). */
+  connectFrom?: 'tester' | 'program';
+  /** A FIN: the tester half-closed, or the program ended its side (end of stream). */
+  finFrom?: 'tester' | 'program';
+  /** An RST: the tester reset the connection, or a socket error says the program did (ECONNRESET). */
+  rstFrom?: 'tester' | 'program';
+  /** A socket error on the tester's side. */
+  error?: boolean;
+}
+
 const HEAD_ENTRIES = 60;
 const TAIL_ENTRIES = 340;
 
@@ -105,6 +144,32 @@ export class Transcript {
     return { head: this.head, tail };
   }
 
+  /**
+   * The kept entries as plain objects, at most `max` of them (the first few and the newest, the
+   * first after a gap saying how many were left out). Reads only: recording is not changed.
+   */
+  events(max = Infinity): TranscriptEvent[] {
+    const { head, tail } = this.entries();
+    const all = [...head, ...tail];
+    // Which entries to show: all of them, or the first quarter of `max` and the newest.
+    const first = all.length <= max ? all.length : Math.min(head.length, Math.max(1, Math.floor(max / 4)));
+    const lastFrom = all.length <= max ? all.length : all.length - Math.max(0, Math.floor(max) - first);
+    const out: TranscriptEvent[] = [];
+    let omitted = 0;
+    all.forEach((e, i) => {
+      if (i === head.length) omitted += this.dropped;
+      if (i >= first && i < lastFrom) {
+        omitted++;
+        return;
+      }
+      const ev = toEvent(e);
+      if (omitted > 0) ev.omittedBefore = omitted;
+      omitted = 0;
+      out.push(ev);
+    });
+    return out;
+  }
+
   /** The transcript as lines, at most `max` of them: the first few and the newest, with a count between. */
   format(max = 40): string {
     const { head, tail } = this.entries();
@@ -137,6 +202,36 @@ function addBytes(e: Entry, chunk: Buffer): void {
   // Bytes past the head: keep only the last few, for the end of what arrived.
   const tail = e.tail ? Buffer.concat([e.tail, chunk.subarray(-TAIL_BYTES)]) : Buffer.from(chunk.subarray(-TAIL_BYTES));
   e.tail = tail.subarray(-TAIL_BYTES);
+}
+
+function toEvent(e: Entry): TranscriptEvent {
+  const ev: TranscriptEvent = { at: e.at, lane: e.conn, source: e.source, kind: e.dir };
+  if (e.dir === 'send' || e.dir === 'recv') {
+    ev.offset = e.offset;
+    ev.chunks = e.chunks.map((c) => c.toString('base64'));
+    if (e.byteCount > e.kept && e.tail) ev.tail = e.tail.toString('base64');
+    ev.chunkCount = e.chunkCount;
+    ev.byteCount = e.byteCount;
+    return ev;
+  }
+  ev.text = e.text ?? '';
+  if (e.dir === 'note' && e.source === 'tester') {
+    const flags = noteFlags(e.text ?? '');
+    if (flags) ev.flags = flags;
+  }
+  return ev;
+}
+
+/** What the harness's own notes about a connection (peer.ts, fake-server.ts) say happened on the wire. */
+function noteFlags(text: string): TranscriptFlags | undefined {
+  if (/^connected to \S+ from port/.test(text)) return { connectFrom: 'tester' };
+  if (/^the client connected from port/.test(text)) return { connectFrom: 'program' };
+  if (/^tester closed its side \(half-close, FIN\)/.test(text)) return { finFrom: 'tester' };
+  if (/^peer closed its side \(end of stream\)/.test(text)) return { finFrom: 'program' };
+  if (/^tester reset the connection \(RST\)/.test(text)) return { rstFrom: 'tester' };
+  if (/^socket error ECONNRESET\b/.test(text)) return { rstFrom: 'program', error: true };
+  if (/^socket error /.test(text)) return { error: true };
+  return undefined;
 }
 
 function formatEntry(e: Entry): string {

@@ -1,0 +1,138 @@
+// The HTML report in a real browser (Debian's chromium, headless): pages of real check runs of
+// lesson 02 — a pass, a framing failure with split chunks, a reset that kills the server, a timeout
+// (lesson 09's UDP is not written yet) — laid out by the browser and measured by a probe. Screenshots
+// and the pages stay in checker/test-artifacts/ (ignored by git) for a person to look at.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { dumpDom, findChromium, screenshot } from './browser.ts';
+import { realRuns, type Fixture } from './html-fixtures.ts';
+import { readProbe, withProbe, type ProbedCheck } from './html-probe.ts';
+import { checkId, writeHtmlReport } from '../src/html/index.ts';
+import { firstDifference } from '../src/html/compare.ts';
+
+const exe = findChromium();
+const artifacts = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'test-artifacts');
+const why = exe ? '' : ' (SKIPPED: chromium is not installed; apt-get install -y chromium, or set NETLINGS_CHROMIUM)';
+if (!exe) console.warn(`html-browser.test.ts: chromium is not installed, so the HTML report is not tested in a browser (apt-get install -y chromium).`);
+
+// CI installs chromium (.ci/run) and sets NETLINGS_REQUIRE_BROWSER: there, a missing browser is a failure.
+it.runIf(!exe && process.env['NETLINGS_REQUIRE_BROWSER'] === '1')('finds chromium where CI installed it', () => {
+  expect(exe, 'NETLINGS_REQUIRE_BROWSER is set but no chromium was found on PATH').toBeDefined();
+});
+
+describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
+  const pages = new Map<string, { fixture: Fixture; file: string; check: ProbedCheck }>();
+
+  beforeAll(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    for (const fixture of await realRuns()) {
+      const file = path.join(artifacts, `html-${fixture.name}.html`);
+      const html = writeHtmlReport(fixture.results, { title: `netlings: 02-loop-server (${fixture.name})`, file });
+      const probeFile = path.join(artifacts, `html-${fixture.name}.probe.html`);
+      writeFileSync(probeFile, withProbe(html));
+      const probed = readProbe(await dumpDom(exe as string, probeFile));
+      expect(probed.ready, `${fixture.name}: the page's own script ran under its CSP`).toBe('1');
+      const r = fixture.results.find((x) => x.id === fixture.check);
+      const check = probed.checks.find((c) => c.id === (r ? checkId(r) : ''));
+      if (!check) throw new Error(`${fixture.name}: no section for ${fixture.check}`);
+      pages.set(fixture.name, { fixture, file, check });
+    }
+  }, 180_000);
+
+  const page = (name: string) => {
+    const p = pages.get(name);
+    if (!p) throw new Error(`no page ${name}`);
+    return p;
+  };
+  /** The arrow's line starts and ends at the middle of two lanes. */
+  const joins = (c: ProbedCheck, a: ProbedCheck['arrows'][number], from: string, to: string) => {
+    const lane = (label: string) => c.lanes.find((l) => l.label === label)?.center ?? NaN;
+    const [left, right] = a.cls.includes(' right') ? [lane(from), lane(to)] : [lane(to), lane(from)];
+    return Math.abs(a.line.x - left) < 6 && Math.abs(a.line.right - right) < 6;
+  };
+
+  it('draws a passing check: a lane per party, the bytes sent byte by byte as one arrow of many chunks, the reply as another', () => {
+    const { fixture, check } = page('pass');
+    expect(fixture.results.find((r) => r.id === 'line-byte-by-byte')?.status).toBe('pass');
+    expect(check.cls).toContain('pass');
+    expect(check.lanes.map((l) => l.label)).toEqual(expect.arrayContaining(['tester c1', 'server']));
+    const sent = check.arrows.filter((a) => a.cls.includes('bytes send') && a.chunks > 1);
+    expect(sent.length).toBeGreaterThan(0);
+    const first = sent[0];
+    if (!first) throw new Error('no arrow');
+    expect(first.cuts).toBe(first.chunks - 1);
+    expect(first.label).toMatch(/in \d+ chunks @0/);
+    expect(joins(check, first, 'tester c1', 'server')).toBe(true);
+    const reply = check.arrows.find((a) => a.cls.includes('bytes recv'));
+    expect(reply?.bytes).toContain('\\n');
+    expect(reply && joins(check, reply, 'server', 'tester c1')).toBe(true);
+    expect(check.end).toContain('passed');
+    expect(check.carets).toEqual([]);
+  });
+
+  it('draws a framing failure: the split chunks, the wrong reply, expected beside actual with the caret on the first difference', () => {
+    const { fixture, check } = page('framing');
+    const r = fixture.results.find((x) => x.id === 'line-byte-by-byte');
+    expect(r?.status).toBe('fail');
+    expect(check.cls).toContain('fail');
+    const split = check.arrows.find((a) => a.cls.includes('bytes send') && a.chunks > 5);
+    expect(split?.bytes).toMatch(/o\s*│\s*n\s*│\s*e/); // "one byte at a time", one box per byte
+    // The mutant answers every chunk: many one-letter replies, in chunks of their own.
+    const replies = check.arrows.filter((a) => a.cls.includes('bytes recv'));
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.some((a) => a.bytes?.startsWith('O\\n'))).toBe(true);
+    // The caret: one mark on each side, on the token where they part, visible and highlighted.
+    const at = firstDifference(r?.expected ?? '', (r?.actual ?? '').split('\n')[0] ?? '');
+    expect(at).toBeDefined();
+    const expected = check.carets.find((c) => c.side === 'expected');
+    const actual = check.carets.find((c) => c.side === 'actual');
+    expect(expected?.text).toBe('N'); // "ONE BYTE…" against "O\n"
+    expect(actual?.text).toBe('\\n');
+    for (const c of [expected, actual]) {
+      expect(c?.box.w).toBeGreaterThan(4);
+      expect(c?.bg).not.toBe('rgba(0, 0, 0, 0)');
+    }
+    expect(check.hint).toContain('buffer');
+    expect(check.end).toContain('failed');
+    // It reads on a laptop: no sideways scrolling, no label under 11px.
+    expect(check.diagram && check.diagram.scrollWidth <= check.diagram.clientWidth + 1).toBe(true);
+    expect(Math.min(...check.arrows.map((a) => a.fontSize))).toBeGreaterThanOrEqual(11);
+    expect(check.focused).toBe(true);
+  });
+
+  it('draws a reset: the RST arrow from the tester, the server dying on stderr, the end of stream it leaves', () => {
+    const { check } = page('reset');
+    const rst = check.arrows.find((a) => a.cls.includes('signal rst'));
+    expect(rst?.label).toContain('RST');
+    expect(rst && joins(check, rst, 'tester c2', 'server')).toBe(true);
+    expect(check.lanes.map((l) => l.label)).toContain('server stderr');
+    expect(check.outputs.find((o) => o.cls.includes('stderr'))?.text).toContain('ECONNRESET');
+    const fin = check.arrows.find((a) => a.cls.includes('signal fin'));
+    expect(fin?.label).toContain('FIN');
+    expect(fin?.cls).toContain(' left');
+  });
+
+  it('draws a timeout (lesson 02; 09 is not written yet): the line sent, then the wait with nothing on the wire, then the failure', () => {
+    const { check } = page('timeout');
+    const sent = check.arrows.find((a) => a.cls.includes('bytes send'));
+    expect(sent?.bytes).toBe('hello\\n');
+    const wait = check.gaps.map((g) => Number(/(\d+) ms with nothing/.exec(g)?.[1] ?? 0));
+    expect(Math.max(...wait)).toBeGreaterThan(1500);
+    expect(check.end).toMatch(/did not arrive within \d+ ms/);
+    expect(check.carets).toEqual([]);
+    expect(check.images).toBe(0);
+  });
+
+  it('keeps screenshots of the four pages at a laptop size', async () => {
+    for (const name of ['framing', 'reset', 'timeout', 'pass']) {
+      const { file, fixture } = page(name);
+      const r = fixture.results.find((x) => x.id === fixture.check);
+      const png = path.join(artifacts, `html-${name}.png`);
+      await screenshot(exe as string, `${file}${r && name === 'pass' ? `#${checkId(r)}` : ''}`, png, name === 'reset' ? 1400 : 900);
+      expect((await import('node:fs')).statSync(png).size).toBeGreaterThan(10_000);
+    }
+  }, 180_000);
+});
