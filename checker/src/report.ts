@@ -64,9 +64,10 @@ export function wrapWords(text: string, width: number, opts: { first?: number; h
   for (const para of text.split('\n')) {
     let line = '';
     let used = 0;
-    for (const word of para.split(' ').filter(Boolean)) {
+    for (const [word, glued] of breakable(para)) {
       const w = displayWidth(word);
-      if (line !== '' && used + 1 + w > width) {
+      const gap = glued ? 0 : 1;
+      if (line !== '' && used + gap + w > width) {
         out.push(line);
         line = '';
       }
@@ -75,11 +76,44 @@ export function wrapWords(text: string, width: number, opts: { first?: number; h
         line = (out.length === 0 ? '' : ' '.repeat(hang)) + word;
         used = start + w;
       } else {
-        line += ` ${word}`;
-        used += 1 + w;
+        line += glued ? word : ` ${word}`;
+        used += gap + w;
       }
     }
     out.push(line);
+  }
+  return out;
+}
+
+/** Punctuation that must not start a line (Chinese and Japanese line-breaking rules). */
+const NO_LINE_START = /^[，。、；：！？）」』】》〉”’,.;:!?)\]}]/;
+
+/**
+ * The units a line may break between, each with whether it follows the previous one without a space:
+ * words at spaces, and in CJK text every character (closing punctuation stays with what it follows).
+ */
+function breakable(para: string): Array<[string, boolean]> {
+  const out: Array<[string, boolean]> = [];
+  for (const word of para.split(' ').filter(Boolean)) {
+    let first = true;
+    let run = '';
+    const flush = (): void => {
+      if (run) out.push([run, !first]);
+      if (run) first = false;
+      run = '';
+    };
+    for (const ch of word) {
+      const cjk = wide(ch.codePointAt(0) ?? 0);
+      if (NO_LINE_START.test(ch) || (!cjk && run && !wide(run.codePointAt(run.length - 1) ?? 0))) {
+        // ASCII after ASCII, or punctuation: stays in the unit.
+        run += ch;
+        continue;
+      }
+      flush();
+      run = ch;
+      if (cjk) continue;
+    }
+    flush();
   }
   return out;
 }
@@ -132,7 +166,7 @@ interface Section {
 function failureSections(r: CheckResult, width?: number): Section[] {
   const wrap = (text: string, label = ''): string[] => {
     if (!width) return [`${PAD}${label}${text}`];
-    const lines = wrapWords(text, width, { first: PAD.length + plain(label).length, hang: PAD.length + 2 });
+    const lines = wrapWords(text, width, { first: PAD.length + displayWidth(label), hang: PAD.length + 2 });
     return lines.map((l, i) => (i === 0 ? `${PAD}${label}${l}` : l));
   };
   const block = (label: string, text: string, kind: 'head' | 'tail', what: string): Section => {
@@ -144,9 +178,9 @@ function failureSections(r: CheckResult, width?: number): Section[] {
   // What arrived: its start matters most (the first lines of a stack trace).
   if (r.actual !== undefined) out.push(block(style.bold(tr('actual:', '实际：')), r.actual, 'head', tr('actual', '实际')));
   // The conversation: its end is where it went wrong.
-  const legend = tr('(→ tester sent, ← tester received, │ chunk boundary)', '（→ 检查器发出，← 检查器收到，│ 数据块边界）');
+  const legend = tr('(→ tester sent, ← tester received, │ chunk boundary)', '(→ 检查器发出，← 检查器收到，│ 数据块边界)');
   if (r.transcript) out.push(block(`${style.bold(tr('transcript', '记录'))} ${style.dim(legend)}`, r.transcript, 'tail', tr('transcript', '记录')));
-  if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))} `) });
+  if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))}${tr(' ', '')}`) });
   return out;
 }
 

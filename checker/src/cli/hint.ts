@@ -38,7 +38,7 @@ export function takeHint(env: ProgressEnv, lesson: string, all = false): string 
     shown = Math.min(rec.hintsShown ?? 0, hints.length);
     rec.hintsShown = all ? hints.length : Math.min(shown + 1, hints.length);
   });
-  const fmt = (h: string, i: number) => `${style.yellow(tr(`hint ${i + 1} of ${hints.length}:`, `提示 ${i + 1}/${hints.length}：`))} ${h}`;
+  const fmt = (h: string, i: number) => `${style.yellow(tr(`hint ${i + 1} of ${hints.length}:`, `提示 ${i + 1}/${hints.length}：`))}${tr(' ', '')}${h}`;
   if (all || shown >= hints.length) {
     const head = all ? '' : `${style.dim(tr(`That was every hint of ${lesson}; here they all are again.`, `${lesson} 的提示已经全部看过了；下面把它们再列一遍。`))}\n`;
     return head + hints.map(fmt).join('\n');
