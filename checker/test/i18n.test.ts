@@ -8,7 +8,7 @@ import { allLessons, lessonsDir, solutionsDir } from '../src/lessons.ts';
 import { checkText, localizeResult, missingTranslations, staleTranslations } from '../src/i18n/checks.ts';
 import { currentLang } from '../src/i18n/lang.ts';
 import { readManifest } from '../src/progress.ts';
-import { formatResult } from '../src/report.ts';
+import { displayWidth, formatResult, wrapWords } from '../src/report.ts';
 import type { CheckResult } from '../src/runner.ts';
 
 const lessonFolders = readdirSync(lessonsDir, { withFileTypes: true })
@@ -125,6 +125,21 @@ describe('the language switch', () => {
     const ready = allLessons[0]?.checks.find((c) => c.id === 'ready');
     const skipped = localizeResult({ ...failed, status: 'skip', code: 'SKIPPED', message: `skipped until "${ready?.title}" passes`, hint: undefined }, allLessons, 'zh-CN');
     expect(skipped.message).toBe(`跳过：要等「${checkText('zh-CN', '01-basic-socket', 'ready').title}」通过`);
+  });
+});
+
+describe('Chinese text on a terminal', () => {
+  it('wraps between characters to the width, and never starts a line with closing punctuation', () => {
+    const text = checkText('zh-CN', '02-loop-server', 'survives-reset').hint ?? '';
+    for (const width of [30, 41, 57, 80]) {
+      const lines = wrapWords(text, width, { first: 6, hang: 2 });
+      expect(lines.length).toBeGreaterThan(1);
+      lines.forEach((l, i) => {
+        expect(displayWidth(l) + (i === 0 ? 6 : 0), `line ${i + 1} at width ${width}: ${l}`).toBeLessThanOrEqual(width);
+        expect(l.trimStart(), `line ${i + 1} at width ${width}`).not.toMatch(/^[，。、；：！？）」]/);
+      });
+      expect(lines.map((l) => l.trimStart()).join('').replace(/ /g, '')).toBe(text.replace(/ /g, ''));
+    }
   });
 });
 
