@@ -12,6 +12,7 @@ import { allLessons, lessonsDir, repoRoot, solutionsDir } from './lessons.ts';
 import { runLesson, type CheckResult } from './runner.ts';
 import { ignoredName } from './cli/files.ts';
 import { style } from './cli/style.ts';
+import { currentLang, tr, type Lang } from './i18n/lang.ts';
 
 export const STATE_VERSION = 1;
 
@@ -257,15 +258,23 @@ export interface LessonManifest {
   hints: string[];
 }
 
-/** The lesson's lesson.json, tolerant of a missing or broken file (the title falls back to the folder name). */
-export function readManifest(lessonDir: string): LessonManifest {
+/**
+ * The lesson's lesson.json, tolerant of a missing or broken file (the title falls back to the folder
+ * name). In another language than English each field is its translation (`title_zh-CN`,
+ * `summary_zh-CN`, `hints_zh-CN`) where lesson.json has one, else the English field.
+ */
+export function readManifest(lessonDir: string, lang: Lang = currentLang()): LessonManifest {
   const fallback = { title: path.basename(lessonDir), summary: '', hints: [] as string[] };
   try {
     const raw: unknown = JSON.parse(readFileSync(path.join(lessonDir, 'lesson.json'), 'utf8'));
     if (!isObject(raw)) return fallback;
-    const title = typeof raw['title'] === 'string' && raw['title'].trim() ? raw['title'] : fallback.title;
-    const summary = typeof raw['summary'] === 'string' ? raw['summary'] : '';
-    const hints = Array.isArray(raw['hints']) ? raw['hints'].filter((h): h is string => typeof h === 'string') : [];
+    const field = (name: string): unknown => (lang !== 'en' && raw[`${name}_${lang}`] !== undefined ? raw[`${name}_${lang}`] : raw[name]);
+    const t = field('title');
+    const title = typeof t === 'string' && t.trim() ? t : fallback.title;
+    const su = field('summary');
+    const summary = typeof su === 'string' ? su : '';
+    const h = field('hints');
+    const hints = Array.isArray(h) ? h.filter((x): x is string => typeof x === 'string') : [];
     return { title, summary, hints };
   } catch {
     return fallback;
@@ -362,7 +371,7 @@ export async function refresh(env: ProgressEnv, opts: RefreshOptions = {}): Prom
     let view = lessonView(env, l.lesson, state, pristine);
     if (!view.result && !pristine.has(l.lesson) && opts.check !== false && existsSync(view.dir)) {
       const before = state.lessons[l.lesson]?.result;
-      opts.onChecking?.(l.lesson, !before ? 'not checked before' : before.checker !== env.checker() ? 'the checks changed' : 'changed since its last check');
+      opts.onChecking?.(l.lesson, !before ? tr('not checked before', '之前没检查过') : before.checker !== env.checker() ? tr('the checks changed', '检查改了') : tr('changed since its last check', '上次检查后有改动'));
       const results = await env.run(l, env.lessonsRoot);
       ran.set(l.lesson, results);
       const result = recordResults(env, l.lesson, view.hash, results);
@@ -400,9 +409,9 @@ export function progressBar(done: number, total: number, width = 20): string {
 }
 
 const marks: Record<LessonStatus, () => string> = {
-  done: () => style.green('✓ done       '),
-  failing: () => style.red('✗ failing    '),
-  'not started': () => style.dim('· not started'),
+  done: () => style.green(tr('✓ done       ', '✓ 已完成  ')),
+  failing: () => style.red(tr('✗ failing    ', '✗ 未通过  ')),
+  'not started': () => style.dim(tr('· not started', '· 未开始  ')),
 };
 
 export function formatStatus(s: LessonStatus): string {
@@ -413,22 +422,27 @@ export function formatStatus(s: LessonStatus): string {
 export function formatList(views: LessonView[], current: number, opts: { numbered?: boolean } = {}): string {
   const done = views.filter((v) => v.status === 'done').length;
   const width = Math.max(0, ...views.map((v) => v.lesson.length));
-  const lines = [`${style.bold('netlings')}  ${progressBar(done, views.length)} lessons done`, ''];
+  const lines = [`${style.bold('netlings')}  ${progressBar(done, views.length)} ${tr('lessons done', '课已完成')}`, ''];
   views.forEach((v, i) => {
     const here = i === current;
     const pointer = here ? style.cyan('▸') : ' ';
     const num = opts.numbered ? `${style.dim(`${String(i + 1).padStart(2)})`)} ` : '';
-    const detail = v.status === 'failing' && v.result ? style.dim(`  ${v.result.passed}/${v.result.total} checks pass`) : '';
+    const detail = v.status === 'failing' && v.result ? style.dim(tr(`  ${v.result.passed}/${v.result.total} checks pass`, `  ${v.result.passed}/${v.result.total} 项检查通过`)) : '';
     const name = here ? style.bold(v.lesson.padEnd(width)) : v.lesson.padEnd(width);
     lines.push(`${pointer} ${num}${formatStatus(v.status)}  ${name}  ${v.title}${detail}`);
   });
   const cur = views[current];
   if (cur) {
     lines.push('');
-    if (done === views.length) lines.push(`${style.green('Every lesson is done.')} Compare yours with the solutions: npm run diff -- ${lessonNumber(cur.lesson)}`);
-    else lines.push(`Current lesson: ${style.bold(cur.lesson)} — read lessons/${cur.lesson}/README.md, then edit its src/`);
+    if (done === views.length) lines.push(tr(`${style.green('Every lesson is done.')} Compare yours with the solutions: npm run diff -- ${lessonNumber(cur.lesson)}`, `${style.green('每一课都完成了。')}把你的代码和参考答案比一比：npm run diff -- ${lessonNumber(cur.lesson)}`));
+    else lines.push(tr(`Current lesson: ${style.bold(cur.lesson)} — read lessons/${cur.lesson}/README.md, then edit its src/`, `当前课程：${style.bold(cur.lesson)} —— 先读 lessons/${cur.lesson}/${readmeName()}，再编辑它的 src/`));
   }
   return lines.join('\n');
+}
+
+/** The lesson README the learner reads: README.zh-CN.md in Chinese. */
+export function readmeName(lang: Lang = currentLang()): string {
+  return lang === 'en' ? 'README.md' : `README.${lang}.md`;
 }
 
 /** "01-basic-socket" → "01". */

@@ -4,6 +4,9 @@
 import type { CheckResult } from './runner.ts';
 import { style } from './cli/style.ts';
 import { indent } from './harness/bytes.ts';
+import { allLessons } from './lessons.ts';
+import { localizeResult } from './i18n/checks.ts';
+import { tr } from './i18n/lang.ts';
 
 export function mark(r: CheckResult): string {
   if (r.status === 'pass') return style.green('✓');
@@ -61,9 +64,10 @@ export function wrapWords(text: string, width: number, opts: { first?: number; h
   for (const para of text.split('\n')) {
     let line = '';
     let used = 0;
-    for (const word of para.split(' ').filter(Boolean)) {
+    for (const [word, glued] of breakable(para)) {
       const w = displayWidth(word);
-      if (line !== '' && used + 1 + w > width) {
+      const gap = glued ? 0 : 1;
+      if (line !== '' && used + gap + w > width) {
         out.push(line);
         line = '';
       }
@@ -72,11 +76,44 @@ export function wrapWords(text: string, width: number, opts: { first?: number; h
         line = (out.length === 0 ? '' : ' '.repeat(hang)) + word;
         used = start + w;
       } else {
-        line += ` ${word}`;
-        used += 1 + w;
+        line += glued ? word : ` ${word}`;
+        used += gap + w;
       }
     }
     out.push(line);
+  }
+  return out;
+}
+
+/** Punctuation that must not start a line (Chinese and Japanese line-breaking rules). */
+const NO_LINE_START = /^[，。、；：！？）」』】》〉”’,.;:!?)\]}]/;
+
+/**
+ * The units a line may break between, each with whether it follows the previous one without a space:
+ * words at spaces, and in CJK text every character (closing punctuation stays with what it follows).
+ */
+function breakable(para: string): Array<[string, boolean]> {
+  const out: Array<[string, boolean]> = [];
+  for (const word of para.split(' ').filter(Boolean)) {
+    let first = true;
+    let run = '';
+    const flush = (): void => {
+      if (run) out.push([run, !first]);
+      if (run) first = false;
+      run = '';
+    };
+    for (const ch of word) {
+      const cjk = wide(ch.codePointAt(0) ?? 0);
+      if (NO_LINE_START.test(ch) || (!cjk && run && !wide(run.codePointAt(run.length - 1) ?? 0))) {
+        // ASCII after ASCII, or punctuation: stays in the unit.
+        run += ch;
+        continue;
+      }
+      flush();
+      run = ch;
+      if (cjk) continue;
+    }
+    flush();
   }
   return out;
 }
@@ -94,10 +131,11 @@ export interface FormatOptions {
 const PAD = '      ';
 
 /** One line per check; a failure gets its message, expected, actual, transcript and hint below it. */
-export function formatResult(r: CheckResult, opts: FormatOptions = {}): string {
+export function formatResult(r0: CheckResult, opts: FormatOptions = {}): string {
+  const r = localizeResult(r0, allLessons);
   const head = resultHead(r);
   if (r.status === 'pass') return head;
-  if (r.status === 'skip') return `${head}${style.dim(` — ${r.message ?? 'skipped'}`)}`;
+  if (r.status === 'skip') return `${head}${style.dim(` — ${r.message ?? tr('skipped', '已跳过')}`)}`;
   if (opts.details === false) return `${head}\n${PAD}${r.message ?? ''}`;
   return [head, ...failureSections(r, opts.width).flatMap((s) => s.lines)].join('\n');
 }
@@ -109,7 +147,7 @@ function resultHead(r: CheckResult): string {
 
 /** The failure's text without the title line (its blocks indented by two). */
 export function formatFailure(r: CheckResult, width?: number): string {
-  return failureSections(r, width)
+  return failureSections(localizeResult(r, allLessons), width)
     .flatMap((s) => s.lines)
     .map((l) => l.slice(PAD.length))
     .join('\n');
@@ -128,20 +166,21 @@ interface Section {
 function failureSections(r: CheckResult, width?: number): Section[] {
   const wrap = (text: string, label = ''): string[] => {
     if (!width) return [`${PAD}${label}${text}`];
-    const lines = wrapWords(text, width, { first: PAD.length + plain(label).length, hang: PAD.length + 2 });
+    const lines = wrapWords(text, width, { first: PAD.length + displayWidth(label), hang: PAD.length + 2 });
     return lines.map((l, i) => (i === 0 ? `${PAD}${label}${l}` : l));
   };
   const block = (label: string, text: string, kind: 'head' | 'tail', what: string): Section => {
     const body = indent(text, PAD + '  ').split('\n');
     return { kind, label: `${PAD}${label}`, lines: [`${PAD}${label}`, ...body], what };
   };
-  const out: Section[] = [{ kind: 'fixed', lines: wrap(style.red(r.message ?? 'failed')) }];
-  if (r.expected !== undefined) out.push(block(style.bold('expected:'), r.expected, 'head', 'expected'));
+  const out: Section[] = [{ kind: 'fixed', lines: wrap(style.red(r.message ?? tr('failed', '未通过'))) }];
+  if (r.expected !== undefined) out.push(block(style.bold(tr('expected:', '期望：')), r.expected, 'head', tr('expected', '期望')));
   // What arrived: its start matters most (the first lines of a stack trace).
-  if (r.actual !== undefined) out.push(block(style.bold('actual:'), r.actual, 'head', 'actual'));
+  if (r.actual !== undefined) out.push(block(style.bold(tr('actual:', '实际：')), r.actual, 'head', tr('actual', '实际')));
   // The conversation: its end is where it went wrong.
-  if (r.transcript) out.push(block(`${style.bold('transcript')} ${style.dim('(→ tester sent, ← tester received, │ chunk boundary)')}`, r.transcript, 'tail', 'transcript'));
-  if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow('hint:')} `) });
+  const legend = tr('(→ tester sent, ← tester received, │ chunk boundary)', '(→ 检查器发出，← 检查器收到，│ 数据块边界)');
+  if (r.transcript) out.push(block(`${style.bold(tr('transcript', '记录'))} ${style.dim(legend)}`, r.transcript, 'tail', tr('transcript', '记录')));
+  if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))}${tr(' ', '')}`) });
   return out;
 }
 
@@ -151,7 +190,8 @@ function failureSections(r: CheckResult, width?: number): Section[] {
  * last ones, each with a marker saying how many lines were left out; `more` (how to see the whole
  * failure) ends a folded one. Fits as well as it can when even the shortest form is taller.
  */
-export function foldResult(r: CheckResult, opts: { columns: number; rows: number; more: string }): { lines: string[]; folded: boolean } {
+export function foldResult(r0: CheckResult, opts: { columns: number; rows: number; more: string }): { lines: string[]; folded: boolean } {
+  const r = localizeResult(r0, allLessons);
   const head = resultHead(r);
   const sections = failureSections(r, opts.columns);
   const full = [head, ...sections.flatMap((s) => s.lines)];
@@ -167,7 +207,7 @@ export function foldResult(r: CheckResult, opts: { columns: number; rows: number
       const body = s.lines.slice(1);
       const k = keep[i] ?? body.length;
       const left = body.length - k;
-      const marker = style.dim(`${PAD}  … ${left} more line${left === 1 ? '' : 's'} of the ${s.what}`);
+      const marker = style.dim(tr(`${PAD}  … ${left} more line${left === 1 ? '' : 's'} of the ${s.what}`, `${PAD}  … ${s.what}还有 ${left} 行`));
       lines.push(s.lines[0] ?? '');
       if (left === 0) lines.push(...body);
       else if (s.kind === 'head') lines.push(...body.slice(0, k), marker);
@@ -212,7 +252,7 @@ export function foldStacks(lines: string[]): string[] {
     const kept = run.filter((l, j) => j === 0 || !NODE_FRAME.test(plain(l))).slice(0, 3);
     const left = run.length - kept.length;
     out.push(run[0] ?? '');
-    if (left > 0) out.push(style.dim(`${PAD}  … ${left} more stack frame${left === 1 ? '' : 's'}${kept.length > 1 ? ', in Node itself' : ''}`));
+    if (left > 0) out.push(style.dim(tr(`${PAD}  … ${left} more stack frame${left === 1 ? '' : 's'}${kept.length > 1 ? ', in Node itself' : ''}`, `${PAD}  … 还有 ${left} 个栈帧${kept.length > 1 ? '，都在 Node 自身的代码里' : ''}`)));
     out.push(...kept.slice(1));
   }
   return out;
@@ -231,5 +271,5 @@ export function summary(results: CheckResult[]): { passed: number; failed: numbe
 
 export function summaryLine(results: CheckResult[]): string {
   const s = summary(results);
-  return `${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`;
+  return tr(`${s.passed} passed, ${s.failed} failed${s.skipped ? `, ${s.skipped} skipped` : ''}`, `${s.passed} 项通过，${s.failed} 项未通过${s.skipped ? `，${s.skipped} 项跳过` : ''}`);
 }

@@ -9,6 +9,7 @@ import { runLesson, type CheckResult } from '../runner.ts';
 import { formatResult, summaryLine } from '../report.ts';
 import { style } from './style.ts';
 import { writeHtmlReport } from '../html/index.ts';
+import { tr } from '../i18n/lang.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
 export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json] [--html FILE]
@@ -130,7 +131,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
   const results = await runChecks(run, run.json ? 'json' : 'text');
   if (!run.json) {
     const secs = ((performance.now() - t0) / 1000).toFixed(1);
-    console.log(`\n${results.every((r) => r.status === 'pass') ? style.green('all checks passed') : style.red('some checks failed')}: ${summaryLine(results)} in ${secs} s`);
+    const verdict = results.every((r) => r.status === 'pass') ? style.green(tr('all checks passed', '全部检查通过')) : style.red(tr('some checks failed', '有检查未通过'));
+    console.log(tr(`\n${verdict}: ${summaryLine(results)} in ${secs} s`, `\n${verdict}：${summaryLine(results)}，用时 ${secs} 秒`));
   }
   if (run.html) {
     const where = path.relative(repoRoot, run.root) || '.';

@@ -7,6 +7,7 @@ import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import type { CheckResult } from '../runner.ts';
 import { interactive } from './prompt.ts';
 import { style } from './style.ts';
+import { tr } from '../i18n/lang.ts';
 import { WatchSession } from './watch.ts';
 
 export const startHelp = `usage: npm start [-- [LESSON] [--manual]]
@@ -30,7 +31,7 @@ so only lessons that changed are checked again.`;
 /** The lessons' states, checking the ones that changed; notes on stderr while it checks. */
 export async function home(env: ProgressEnv): Promise<{ views: LessonView[]; state: State; current: number; ran: Map<string, CheckResult[]> }> {
   const { views, state, ran } = await refresh(env, {
-    onChecking: (l, why) => process.stderr.write(style.dim(`checking ${l} (${why})…\n`)),
+    onChecking: (l, why) => process.stderr.write(style.dim(tr(`checking ${l} (${why})…\n`, `正在检查 ${l}（${why}）…\n`))),
   });
   return { views, state, current: currentLesson(views, state), ran };
 }

@@ -23,6 +23,7 @@ import { drawScreen, type Note, type ScreenState } from './screen.ts';
 import { openInBrowser, writeLessonPage } from './page.ts';
 import { resetLesson } from './reset.ts';
 import { style } from './style.ts';
+import { tr } from '../i18n/lang.ts';
 import { LessonWatcher, probeWatching } from './watcher.ts';
 
 export { probeWatching } from './watcher.ts';
@@ -146,11 +147,13 @@ export class WatchSession {
         process.exit(70);
       });
     }
-    if (this.manual) this.manualNote = 'Manual mode (NETLINGS_WATCH=manual): save your files, then press r to check.';
+    if (this.manual) this.manualNote = tr('Manual mode (NETLINGS_WATCH=manual): save your files, then press r to check.', '手动模式（NETLINGS_WATCH=manual）：保存文件后按 r 检查。');
     else if (!(await probeWatching(this.view.dir))) {
       this.manual = true;
-      this.manualNote =
-        'File watching does not work in this folder (network and WSL file systems are often silent), so this is manual mode: save your files, then press r to check.';
+      this.manualNote = tr(
+        'File watching does not work in this folder (network and WSL file systems are often silent), so this is manual mode: save your files, then press r to check.',
+        '在这个文件夹里监视文件不起作用（网络文件系统和 WSL 常常收不到通知），所以现在是手动模式：保存文件后按 r 检查。',
+      );
     }
     this.watchCurrent();
     this.openLesson('');
@@ -172,7 +175,7 @@ export class WatchSession {
     if (Date.now() < this.ignoreEventsUntil) return;
     this.home = false;
     this.unfolded = false;
-    const trigger = `${rel} saved`;
+    const trigger = tr(`${rel} saved`, `${rel} 已保存`);
     if (!this.busy && !this.scheduled) {
       // A save after the checks ended: a new streak of saves.
       this.cancelsInARow = 0;
@@ -183,7 +186,7 @@ export class WatchSession {
       if (hashLesson(this.view.dir) === this.runHash) return;
       if (this.cancelsInARow >= MAX_CANCELS_IN_A_ROW) {
         // Not a reason to forget chainedRuns: a check that writes into the folder must not loop.
-        if (!this.pendingRun) this.checking?.lines.push(style.dim(`  (${rel} changed: checking again after this run)`));
+        if (!this.pendingRun) this.checking?.lines.push(style.dim(tr(`  (${rel} changed: checking again after this run)`, `  （${rel} 改了：这一轮结束后再检查一次）`)));
         this.pendingRun = true;
         this.render();
         return;
@@ -199,7 +202,7 @@ export class WatchSession {
       this.scheduled = undefined;
       void this.runChecks(trigger);
     }, DEBOUNCE_MS);
-    if (this.controller?.signal.aborted) this.beginChecking(`${trigger}; the last run was stopped`);
+    if (this.controller?.signal.aborted) this.beginChecking(tr(`${trigger}; the last run was stopped`, `${trigger}；上一轮已停止`));
     else if (first) this.beginChecking(trigger);
   }
 
@@ -257,7 +260,8 @@ export class WatchSession {
         return;
       }
       results = [];
-      this.notes.push(style.red(`The checker itself failed (${e instanceof Error ? e.message : String(e)}); this is a netlings bug. Press r to try again.`));
+      const why = e instanceof Error ? e.message : String(e);
+      this.notes.push(style.red(tr(`The checker itself failed (${why}); this is a netlings bug. Press r to try again.`, `检查器自己出错了（${why}）；这是 netlings 的 bug。按 r 再试一次。`)));
     }
     this.controller = undefined;
     if (controller.signal.aborted) {
@@ -270,7 +274,7 @@ export class WatchSession {
     if (results.length) recordResults(this.env, lesson, hash, results);
     this.results = results;
     this.resultsOf = lesson;
-    this.lastRun = `checked at ${new Date().toTimeString().slice(0, 8)} in ${secs} s`;
+    this.lastRun = tr(`checked at ${new Date().toTimeString().slice(0, 8)} in ${secs} s`, `${new Date().toTimeString().slice(0, 8)} 检查，用时 ${secs} 秒`);
     this.reloadView();
     this.busy = false;
     const changedMeanwhile = hashLesson(path.join(this.env.lessonsRoot, lesson)) !== hash;
@@ -279,12 +283,12 @@ export class WatchSession {
       // a row this way, so a program that writes into its own folder cannot start an endless loop.)
       this.chainedRuns++;
       this.pendingRun = false;
-      void this.runChecks('saved again during the last check');
+      void this.runChecks(tr('saved again during the last check', '上一轮检查期间又保存了'));
       return;
     }
     if (this.pendingRun && changedMeanwhile) {
       // Never a stale verdict without saying so.
-      this.notes.push(style.yellow(`Your files changed again while these checks ran; this is the verdict on the version before. Press r to check the latest one.`));
+      this.notes.push(style.yellow(tr(`Your files changed again while these checks ran; this is the verdict on the version before. Press r to check the latest one.`, `这一轮检查运行期间你的文件又改了；这是对之前那个版本的结论。按 r 检查最新的版本。`)));
     }
     this.pendingRun = false;
     this.render();
@@ -310,7 +314,7 @@ export class WatchSession {
     if (justRan && this.view.result) {
       this.results = justRan;
       this.resultsOf = this.view.lesson;
-      this.lastRun = `checked at ${new Date().toTimeString().slice(0, 8)}`;
+      this.lastRun = tr(`checked at ${new Date().toTimeString().slice(0, 8)}`, `${new Date().toTimeString().slice(0, 8)} 检查`);
       this.render();
       return;
     }
@@ -328,7 +332,7 @@ export class WatchSession {
       s.current = this.view.lesson;
     });
     this.watchCurrent();
-    this.openLesson(`moved to ${this.view.lesson}`);
+    this.openLesson(tr(`moved to ${this.view.lesson}`, `切换到 ${this.view.lesson}`));
   }
 
   // ------------------------------------------------------------------ keys
@@ -344,7 +348,7 @@ export class WatchSession {
         return this.quit();
       case 'n':
         if (this.idx + 1 >= this.views.length) {
-          this.notes = [style.dim(`${this.view.lesson} is the last lesson written so far. Press l to pick another one.`)];
+          this.notes = [style.dim(tr(`${this.view.lesson} is the last lesson written so far. Press l to pick another one.`, `${this.view.lesson} 是目前写好的最后一课。按 l 选另一课。`))];
           return this.render();
         }
         return this.moveTo(this.idx + 1);
@@ -358,7 +362,7 @@ export class WatchSession {
       case 'r':
         this.home = false;
         this.unfolded = false;
-        return void this.runChecks('re-run');
+        return void this.runChecks(tr('re-run', '重新检查'));
       case 'f':
         this.unfolded = !this.unfolded;
         return this.render();
@@ -379,7 +383,7 @@ export class WatchSession {
     this.screen = 'lesson';
     this.confirm = undefined;
     if (!yes) {
-      this.notes = [style.dim(`Reset? ${read}. Nothing was reset.`)];
+      this.notes = [style.dim(tr(`Reset? ${read}. Nothing was reset.`, `恢复？${read}。什么都没有恢复。`))];
       return this.render();
     }
     this.ignoreEventsUntil = Date.now() + 1000;
@@ -390,8 +394,8 @@ export class WatchSession {
       return this.render();
     }
     this.watchCurrent();
-    void this.runChecks('reset').then(() => {
-      this.notes.unshift(style.green(`Reset? ${read}. ${outcome.message}`));
+    void this.runChecks(tr('reset', '已恢复')).then(() => {
+      this.notes.unshift(style.green(tr(`Reset? ${read}. ${outcome.message}`, `恢复？${read}。${outcome.message}`)));
       this.render();
     });
   }
@@ -422,14 +426,16 @@ export class WatchSession {
     const rec = loadState(this.env.stateFile).lessons[this.view.lesson];
     const num = lessonNumber(this.view.lesson);
     if (!rec?.everDone) {
-      this.notes = [`The diff shows the solution, so it opens once ${this.view.lesson} has passed every check. (npm run diff -- ${num} --force shows it now.)`];
+      this.notes = [tr(`The diff shows the solution, so it opens once ${this.view.lesson} has passed every check. (npm run diff -- ${num} --force shows it now.)`, `对比会露出参考答案，所以要等 ${this.view.lesson} 通过每一项检查后才开放。（npm run diff -- ${num} --force 现在就能看。）`)];
       return this.render();
     }
     const text = lessonDiff(this.env, this.view.lesson);
     const note = this.view.status === 'done' ? [] : [style.dim(stillOpenNote(this.view.lesson))];
     this.notes = [
       ...note,
-      text ? { verbatim: `${style.bold(`Yours (-) against the solution (+), also as npm run diff -- ${num}:`)}\n${text}` } : 'Your files match the solution (the package name and whitespace aside).',
+      text
+        ? { verbatim: `${style.bold(tr(`Yours (-) against the solution (+), also as npm run diff -- ${num}:`, `你的代码（-）对比参考答案（+），也可以用 npm run diff -- ${num}：`))}\n${text}` }
+        : tr('Your files match the solution (the package name and whitespace aside).', '你的文件和参考答案一致（包名和空白除外）。'),
     ];
     this.render();
   }

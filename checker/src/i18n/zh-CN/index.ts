@@ -1,0 +1,17 @@
+// The Chinese tables: one file per lesson (its check ids), and the failures' own hints.
+// A new lesson adds its file here; checker/test/i18n.test.ts lists the checks still without one.
+
+import type { CheckTexts } from '../checks.ts';
+import lesson01 from './01-basic-socket.ts';
+import lesson02 from './02-loop-server.ts';
+import lesson03 from './03-ssh-lite.ts';
+import lesson04 from './04-sticky-packets.ts';
+
+export { failureHints as zhFailureHints } from './common.ts';
+
+export const zhChecks: Record<string, CheckTexts> = {
+  '01-basic-socket': lesson01,
+  '02-loop-server': lesson02,
+  '03-ssh-lite': lesson03,
+  '04-sticky-packets': lesson04,
+};
