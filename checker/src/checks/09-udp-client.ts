@@ -29,6 +29,17 @@ async function startClient(ctx: CheckContext, input: string, args: string[]): Pr
   return { fake, program, exitAt: () => exitAt };
 }
 
+/** Waits (bounded) for the client's first datagram; fails saying so when none comes to the fake server's port. */
+async function expectFirstDatagram(fake: FakeUdpServer, program: Program, hint: string): Promise<void> {
+  await fake.until(() => fake.history.length > 0 || program.exit !== undefined, timing.ready);
+  if (fake.history.length > 0) return;
+  throw new CheckFailure(program.exit ? 'EXITED' : 'TIMEOUT', `the client sent no datagram to 127.0.0.1:${fake.port}${program.exit ? ` before it ${program.describeExit()}` : ` within ${timing.ready} ms`}`, {
+    expected: `a datagram to 127.0.0.1:${fake.port}, the --host and --port it was given`,
+    actual: program.describeOutput(),
+    hint,
+  });
+}
+
 /** stdout must be exactly these lines: the client prints each reply and nothing else. */
 function expectStdout(program: Program, want: string[], hint: string): void {
   const got = program.stdoutLines;
@@ -80,6 +91,7 @@ export const clientChecks: CheckDef[] = [
       const lines = ['hello', 'grüß dich', '欢迎 welcome 😀', '  two  spaces  '];
       const { fake, program } = await startClient(ctx, lines.join('\n') + '\n', ['--timeout', '2000']);
       fake.serve({ answer: upper });
+      await expectFirstDatagram(fake, program, this.hint);
       await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
       expectDatagrams(fake.history, lines, this.hint);
       noStackTrace(program, 'after its replies', this.hint);
