@@ -67,13 +67,17 @@ function expectDatagrams(history: readonly Datagram[], lines: string[], hint: st
   });
 }
 
-/** Fails unless every gap between these tries is about `timeout` ms: not at once, and not at the default 1000 ms. */
+/**
+ * Fails unless every gap between these tries is about `timeout` ms: not at once, and not at the default
+ * 1000 ms. The arrival times are the tester's, and a busy tester may see one datagram late, so the
+ * lower bound is a quarter of the timeout: still far from a resend at once.
+ */
 function expectResendGaps(tries: readonly Datagram[], timeout: number, hint: string): void {
   for (let i = 1; i < tries.length; i++) {
     const gap = Math.round((tries[i]?.at ?? 0) - (tries[i - 1]?.at ?? 0));
-    if (gap < timeout / 2 || gap > timeout + RESEND_SLACK_MS) {
+    if (gap < timeout / 4 || gap > timeout + RESEND_SLACK_MS) {
       throw new CheckFailure('WRONG_BYTES', `try ${i + 1} came ${gap} ms after try ${i}, not after the --timeout of ${timeout} ms`, {
-        expected: `a resend about ${timeout} ms after the try before it (between ${timeout / 2} and ${timeout + RESEND_SLACK_MS} ms)`,
+        expected: `a resend about ${timeout} ms after the try before it (the tester accepts ${timeout / 4} to ${timeout + RESEND_SLACK_MS} ms: its own clock may be late to see a datagram)`,
         actual: tries.map((t, k) => `try ${k + 1} at ${Math.round(t.at - (tries[0]?.at ?? 0))} ms`).join(', '),
         hint,
       });
@@ -207,8 +211,8 @@ export const clientChecks: CheckDef[] = [
       const lastAt = tries.at(-1)?.at ?? 0;
       const end = exitAt() ?? performance.now();
       const margin = timing.reply / 2;
-      if (end - lastAt < timeout / 2 || end - firstAt > bound + margin) {
-        throw new CheckFailure('EXIT_CODE', `the client gave up ${Math.round(end - firstAt)} ms after its first try${end - lastAt < timeout / 2 ? `, only ${Math.round(end - lastAt)} ms after its last one` : ''}`, {
+      if (end - lastAt < timeout / 4 || end - firstAt > bound + margin) {
+        throw new CheckFailure('EXIT_CODE', `the client gave up ${Math.round(end - firstAt)} ms after its first try${end - lastAt < timeout / 4 ? `, only ${Math.round(end - lastAt)} ms after its last one` : ''}`, {
           expected: `an exit once the last try has waited its ${timeout} ms: about ${bound} ms after the first try (at most ${bound + margin})`,
           actual: `exit ${Math.round(end - firstAt)} ms after the first try, ${Math.round(end - lastAt)} ms after the last`,
           hint: this.hint,
