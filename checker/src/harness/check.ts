@@ -4,7 +4,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DatagramPeer } from './datagram.ts';
 import { FakeServer } from './fake-server.ts';
+import { FakeUdpServer } from './fake-udp-server.ts';
 import { ModuleHost } from './module.ts';
 import { Peer } from './peer.ts';
 import { startProgram, type Program } from './program.ts';
@@ -245,5 +247,15 @@ export class CheckContext {
     const fake = await FakeServer.start(this.transcript);
     this.defer(() => fake.close());
     return fake;
+  }
+
+  /** A tester UDP socket on 127.0.0.1 that sends to (and expects replies from) port; closed at cleanup. */
+  udpPeer(port: number, name?: string): Promise<DatagramPeer> {
+    return DatagramPeer.open(port, name ?? `u${++this.peers}`, this.transcript, (p) => this.defer(() => p.close()));
+  }
+
+  /** A fake UDP server on 127.0.0.1 for grading a UDP client; closed at cleanup. */
+  fakeUdpServer(): Promise<FakeUdpServer> {
+    return FakeUdpServer.start(this.transcript, (f) => this.defer(() => f.close()));
   }
 }

@@ -1,0 +1,255 @@
+// Lesson 09's client checks: the client against a fake UDP server that answers at once, drops the
+// first datagrams, answers twice, answers late, lets a stranger answer first, or never answers. Short
+// --timeout values keep the checks quick; every bound on time is loose enough for a loaded machine
+// and tight enough to tell a client that ignores --timeout (1000 ms by default) from one that obeys it.
+
+import type { CheckContext, CheckDef } from '../harness/check.ts';
+import { CheckFailure } from '../harness/errors.ts';
+import { showBytes } from '../harness/bytes.ts';
+import type { Datagram } from '../harness/datagram.ts';
+import type { FakeUdpServer } from '../harness/fake-udp-server.ts';
+import type { Program } from '../harness/program.ts';
+import { closedUdpPort } from '../harness/udp-ready.ts';
+import { timing } from '../harness/timing.ts';
+import { expectExit, noStackTrace } from './common.ts';
+
+/** How late a resend may come after --timeout on a loaded machine (and still be told from the default 1000 ms). */
+const RESEND_SLACK_MS = 700;
+
+const upper = (data: Buffer): string => data.toString('utf8').toUpperCase();
+
+async function startClient(ctx: CheckContext, input: string, args: string[]): Promise<{ fake: FakeUdpServer; program: Program; exitAt: () => number | undefined }> {
+  const fake = await ctx.fakeUdpServer();
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), ...args], input);
+  let exitAt: number | undefined;
+  void program.exited.then(() => {
+    exitAt = performance.now();
+    fake.poke();
+  });
+  return { fake, program, exitAt: () => exitAt };
+}
+
+/** Waits (bounded) for the client's first datagram; fails saying so when none comes to the fake server's port. */
+async function expectFirstDatagram(fake: FakeUdpServer, program: Program, hint: string): Promise<void> {
+  await fake.until(() => fake.history.length > 0 || program.exit !== undefined, timing.ready);
+  if (fake.history.length > 0) return;
+  throw new CheckFailure(program.exit ? 'EXITED' : 'TIMEOUT', `the client sent no datagram to 127.0.0.1:${fake.port}${program.exit ? ` before it ${program.describeExit()}` : ` within ${timing.ready} ms`}`, {
+    expected: `a datagram to 127.0.0.1:${fake.port}, the --host and --port it was given`,
+    actual: program.describeOutput(),
+    hint,
+  });
+}
+
+/** stdout must be exactly these lines: the client prints each reply and nothing else. */
+function expectStdout(program: Program, want: string[], hint: string): void {
+  const got = program.stdoutLines;
+  if (got.length === want.length && got.every((l, i) => l === want[i])) return;
+  const at = want.findIndex((w, i) => got[i] !== w);
+  throw new CheckFailure('OUTPUT', at >= 0 ? `the client's stdout line ${at + 1} is not ${JSON.stringify(want[at])}` : `the client printed ${got.length - want.length} line(s) more than the replies`, {
+    expected: `exactly these lines on stdout, one per reply:\n${want.map((l) => `  ${JSON.stringify(l)}`).join('\n')}`,
+    actual: program.describeOutput(),
+    hint,
+  });
+}
+
+/** The datagrams that arrived, with a resend of the same line folded into one: they must be the lines, in order. */
+function expectDatagrams(history: readonly Datagram[], lines: string[], hint: string): void {
+  const got: Buffer[] = [];
+  for (const d of history) if (!got.at(-1)?.equals(d.data)) got.push(d.data);
+  const want = lines.map((l) => Buffer.from(l, 'utf8'));
+  const at = want.findIndex((w, i) => !got[i]?.equals(w));
+  if (at < 0 && got.length === want.length) return;
+  const i = at >= 0 ? at : want.length;
+  throw new CheckFailure('WRONG_BYTES', at >= 0 ? `datagram ${i + 1} from the client is not the line ${JSON.stringify(lines[i])}` : 'the client sent more datagrams than it had lines', {
+    expected: `one datagram per line, holding the line's bytes only (no \\n):\n${want.map((w) => `  ${showBytes(w, 80)}`).join('\n')}`,
+    actual: got.length ? got.map((g) => `  ${showBytes(g, 80)}`).join('\n') : 'no datagram',
+    hint,
+  });
+}
+
+/**
+ * Fails unless every gap between these tries is about `timeout` ms: not at once, and not at the default
+ * 1000 ms. The arrival times are the tester's, and a busy tester may see one datagram late, so the
+ * lower bound is a quarter of the timeout: still far from a resend at once.
+ */
+function expectResendGaps(tries: readonly Datagram[], timeout: number, hint: string): void {
+  for (let i = 1; i < tries.length; i++) {
+    const gap = Math.round((tries[i]?.at ?? 0) - (tries[i - 1]?.at ?? 0));
+    if (gap < timeout / 4 || gap > timeout + RESEND_SLACK_MS) {
+      throw new CheckFailure('WRONG_BYTES', `try ${i + 1} came ${gap} ms after try ${i}, not after the --timeout of ${timeout} ms`, {
+        expected: `a resend about ${timeout} ms after the try before it (the tester accepts ${timeout / 4} to ${timeout + RESEND_SLACK_MS} ms: its own clock may be late to see a datagram)`,
+        actual: tries.map((t, k) => `try ${k + 1} at ${Math.round(t.at - (tries[0]?.at ?? 0))} ms`).join(', '),
+        hint,
+      });
+    }
+  }
+}
+
+export const clientChecks: CheckDef[] = [
+  {
+    id: 'client-prints-replies',
+    title: 'the client sends each line as one datagram and prints each reply',
+    target: 'client',
+    hint: "For each stdin line send one datagram holding the line's bytes, without its \\n, to --host and --port: socket.send(Buffer.from(line), port, host). Print the reply with console.log, and exit 0 when the input has ended and every line has its reply.",
+    async run(ctx) {
+      const lines = ['hello', 'grüß dich', '欢迎 welcome 😀', '  two  spaces  '];
+      const { fake, program } = await startClient(ctx, lines.join('\n') + '\n', ['--timeout', '2000']);
+      fake.serve({ answer: upper });
+      await expectFirstDatagram(fake, program, this.hint);
+      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
+      expectDatagrams(fake.history, lines, this.hint);
+      noStackTrace(program, 'after its replies', this.hint);
+      expectStdout(program, lines.map((l) => l.toUpperCase()), this.hint);
+    },
+  },
+  {
+    id: 'client-empty-line',
+    title: 'the client sends an empty line as an empty datagram (in UDP it is a message)',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "Do not skip empty lines: an empty datagram is a real request in UDP (the time server answers it with the default format). socket.send(Buffer.alloc(0), port, host) sends one.",
+    async run(ctx) {
+      const { fake, program } = await startClient(ctx, 'one\n\ntwo\n', ['--timeout', '2000']);
+      fake.serve({ answer: (data) => (data.length === 0 ? 'an empty datagram arrived' : upper(data)) });
+      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
+      expectDatagrams(fake.history, ['one', '', 'two'], this.hint);
+      expectStdout(program, ['ONE', 'an empty datagram arrived', 'TWO'], this.hint);
+    },
+  },
+  {
+    id: 'client-resends',
+    title: 'the client resends after --timeout when its datagrams are lost, and prints a doubled reply once',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: 'UDP does not resend for you. After sending, start a timer of --timeout ms; when it fires with no reply, send the same datagram again, up to --retries times. Take the first reply from the server; a copy of it that comes after is not printed.',
+    async run(ctx) {
+      const timeout = 200;
+      const { fake, program } = await startClient(ctx, 'hello\ngrüß dich\n', ['--timeout', String(timeout), '--retries', '3']);
+      ctx.transcript.note('fake', 'the fake server drops the first 2 datagrams and answers every other one twice');
+      fake.serve({ answer: upper, dropFirst: 2, duplicate: true });
+      await fake.until(() => fake.history.length >= 3 || program.exit !== undefined, 3 * (timeout + RESEND_SLACK_MS) + timing.reply);
+      const tries = fake.history.slice(0, 3);
+      if (tries.length < 3 || !tries.every((t) => t.data.toString('utf8') === 'hello')) {
+        throw new CheckFailure('TIMEOUT', `the client sent "hello" ${tries.filter((t) => t.data.toString('utf8') === 'hello').length} time(s): after a lost datagram it did not send it again`, {
+          expected: `"hello" three times (two are lost), about ${timeout} ms apart`,
+          actual: `${fake.history.map((d) => showBytes(d.data, 40)).join(', ') || 'no datagram'}\n${program.describeOutput()}`,
+          hint: this.hint,
+        });
+      }
+      expectResendGaps(tries, timeout, this.hint);
+      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
+      expectStdout(program, ['HELLO', 'GRÜSS DICH'], this.hint);
+    },
+  },
+  {
+    id: 'client-late-duplicate',
+    title: 'a late reply to an earlier line is not printed as the answer to the next line',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "This protocol has no request ids, so a late reply to \"alpha\" looks exactly like an answer. Send each line from a socket of its own (a new dgram socket, a new port) and close it once the line has its reply: a late reply then goes to a port nobody reads, never to the next line's socket.",
+    async run(ctx) {
+      const timeout = 400;
+      const { fake, program } = await startClient(ctx, 'alpha\nbeta\n', ['--timeout', String(timeout), '--retries', '3']);
+      const first = await fake.nextDatagram(program, timing.ready, 'the datagram "alpha"');
+      ctx.transcript.note('fake', 'the fake server holds its reply to the first "alpha": it will come late');
+      for (;;) {
+        const d = await fake.nextDatagram(program, timeout + RESEND_SLACK_MS + timing.reply, 'the resend of "alpha", then "beta"', this.hint);
+        const text = d.data.toString('utf8');
+        if (text === 'alpha') {
+          await fake.reply(d, 'ALPHA');
+          continue;
+        }
+        if (text !== 'beta') {
+          throw new CheckFailure('WRONG_BYTES', `the client sent ${showBytes(d.data, 60)}, not "alpha" or "beta"`, { expected: '"alpha" (again) or "beta"', actual: showBytes(d.data), hint: this.hint });
+        }
+        ctx.transcript.note('fake', `"beta" arrived: now the late reply to the first "alpha" goes to where that try came from (port ${first.from.port}), then the reply to "beta"`);
+        await fake.reply(first, 'ALPHA');
+        await fake.reply(d, 'BETA');
+        break;
+      }
+      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
+      expectStdout(program, ['ALPHA', 'BETA'], this.hint);
+    },
+  },
+  {
+    id: 'client-ignores-strangers',
+    title: 'a reply from an unexpected address is ignored',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "Anyone can send a datagram to your port. Take a reply only when rinfo.address and rinfo.port are the server's (the address you sent to); ignore any other and keep waiting.",
+    async run(ctx) {
+      const { fake, program } = await startClient(ctx, 'hello\nworld\n', ['--timeout', '2000']);
+      ctx.transcript.note('fake', 'before each reply, strangers send "NOT THE SERVER" from another port and from 127.0.0.2 at the server\'s port');
+      fake.serve({ answer: upper, decoy: 'NOT THE SERVER' });
+      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
+      expectStdout(program, ['HELLO', 'WORLD'], this.hint);
+    },
+  },
+  {
+    id: 'client-gives-up',
+    title: 'no reply after the retries: one line on stderr and exit 1, within (retries+1) × timeout',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: 'Send the datagram once and resend it --retries times, --timeout ms apart. When the last wait ends with no reply, print one line on stderr naming the server (`no reply from 127.0.0.1:PORT after 3 tries`) and exit 1.',
+    async run(ctx) {
+      const timeout = 200;
+      const retries = 2;
+      const { fake, program, exitAt } = await startClient(ctx, 'hello\n', ['--timeout', String(timeout), '--retries', String(retries)]);
+      ctx.transcript.note('fake', 'the fake server never answers');
+      const bound = (retries + 1) * timeout;
+      await expectExit(program, 1, `${retries + 1} tries with no reply`, this.hint, bound + timing.exit);
+      const tries = fake.history;
+      if (tries.length !== retries + 1) {
+        throw new CheckFailure('WRONG_BYTES', `the client sent ${tries.length} datagram(s) before giving up, not ${retries + 1} (1 + --retries ${retries})`, {
+          expected: `${retries + 1} datagrams "hello", ${timeout} ms apart`,
+          actual: tries.map((t) => `${showBytes(t.data, 40)} at ${Math.round(t.at - (tries[0]?.at ?? 0))} ms`).join(', ') || 'no datagram',
+          hint: this.hint,
+        });
+      }
+      expectResendGaps(tries, timeout, this.hint);
+      const firstAt = tries[0]?.at ?? 0;
+      const lastAt = tries.at(-1)?.at ?? 0;
+      const end = exitAt() ?? performance.now();
+      const margin = timing.reply / 2;
+      if (end - lastAt < timeout / 4 || end - firstAt > bound + margin) {
+        throw new CheckFailure('EXIT_CODE', `the client gave up ${Math.round(end - firstAt)} ms after its first try${end - lastAt < timeout / 4 ? `, only ${Math.round(end - lastAt)} ms after its last one` : ''}`, {
+          expected: `an exit once the last try has waited its ${timeout} ms: about ${bound} ms after the first try (at most ${bound + margin})`,
+          actual: `exit ${Math.round(end - firstAt)} ms after the first try, ${Math.round(end - lastAt)} ms after the last`,
+          hint: this.hint,
+        });
+      }
+      noStackTrace(program, 'when no reply came', this.hint);
+      const lines = program.stderrLines.filter((l) => l.trim().length > 0);
+      if (lines.length !== 1 || !(lines[0] ?? '').includes(`127.0.0.1:${fake.port}`)) {
+        throw new CheckFailure('OUTPUT', 'the client did not report the missing reply in one stderr line naming the server', {
+          expected: `one line on stderr naming 127.0.0.1:${fake.port}, such as "no reply from 127.0.0.1:${fake.port} after ${retries + 1} tries"`,
+          actual: program.describeOutput(),
+          hint: this.hint,
+        });
+      }
+    },
+  },
+  {
+    id: 'client-no-server',
+    title: 'nothing at the address: one line on stderr naming it and exit 1, never a stack trace',
+    target: 'client',
+    needs: ['client-prints-replies'],
+    hint: "A UDP send to a port where nothing listens succeeds; the answer is silence (or, on a connected socket, an 'error' event with ECONNREFUSED: listen for it). Either way print one line naming the address on stderr and exit 1.",
+    async run(ctx) {
+      const port = await closedUdpPort();
+      ctx.transcript.note('tester', `nothing is bound to UDP 127.0.0.1:${port}`);
+      const timeout = 200;
+      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(port), '--timeout', String(timeout), '--retries', '1'], 'hello\n');
+      await expectExit(program, 1, 'nothing answered at its address', this.hint, 2 * timeout + timing.exit);
+      noStackTrace(program, 'when nothing answered', this.hint);
+      const lines = program.stderrLines.filter((l) => l.trim().length > 0);
+      if (lines.length !== 1 || !(lines[0] ?? '').includes(`127.0.0.1:${port}`)) {
+        throw new CheckFailure('OUTPUT', 'the client did not report it in one stderr line naming the address', {
+          expected: `one line on stderr naming 127.0.0.1:${port}`,
+          actual: program.describeOutput(),
+          hint: this.hint,
+        });
+      }
+    },
+  },
+];
