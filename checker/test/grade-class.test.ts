@@ -165,6 +165,11 @@ describe('grading the fixture class', () => {
       expect(text, file).toContain(HIDDEN_NOTE.slice(0, 30));
       expect(text.includes(secretLine), `${file} shows the hidden check's message`).toBe(false);
     }
+    // the pages: the student's leaves it out, the instructor's has it (escaped as HTML)
+    const escaped = secretLine.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+    const page = read('erin-mutants', 'feedback.html');
+    expect(page.includes(secretLine) || page.includes(escaped), "feedback.html shows the hidden check's message").toBe(false);
+    expect(read('erin-mutants', 'report.html').includes(escaped) || read('erin-mutants', 'report.html').includes(secretLine)).toBe(true);
     // the instructor's files have all of it; Gradescope gets it as a hidden test
     const gs = JSON.parse(read('erin-mutants', 'results.json')) as { tests: { tags: string[]; visibility: string; output: string }[] };
     const t = gs.tests.find((x) => x.tags.includes('client-prints-dribbled-replies'));

@@ -7,8 +7,11 @@
 //   STUDENT/prairielearn.json  PrairieLearn's schema (what the student sees there)
 //   STUDENT/junit.xml          that student's suites
 //   STUDENT/feedback.txt       the student's report, hidden checks' details left out
+//   STUDENT/feedback.html      the same as a page, each check's conversation drawn
+//   STUDENT/report.html        the instructor's page, hidden checks included
 //   STUDENT/netlings.json      everything the grader knows, hidden details included (instructor)
 
+import { writeHtmlReport } from '../../html/index.ts';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { studentReport } from '../feedback.ts';
@@ -37,6 +40,13 @@ export function writeStudent(outDir: string, s: SubmissionResult): void {
   writeFileSync(path.join(dir, 'junit.xml'), junitXml([s]));
   writeFileSync(path.join(dir, 'feedback.txt'), studentReport(s));
   writeFileSync(path.join(dir, 'netlings.json'), json(s));
+  // The conversation of every check as a page: the instructor's whole, the student's without the
+  // details of hidden checks.
+  const results = s.lessons.flatMap((l) => l.checks.map((c) => c.result));
+  const hidden = new Set(s.lessons.flatMap((l) => l.checks.filter((c) => c.hidden).map((c) => `${c.lesson}\0${c.id}`)));
+  const subtitle = `${s.student}: ${s.score} of ${s.maxScore} points (${s.status})`;
+  writeHtmlReport(results, { title: `netlings: ${s.student}`, subtitle, file: path.join(dir, 'report.html') });
+  writeHtmlReport(results, { title: `netlings: ${s.student}`, subtitle, hideHidden: (r) => hidden.has(`${r.lesson}\0${r.id}`), file: path.join(dir, 'feedback.html') });
 }
 
 export function writeAll(outDir: string, results: SubmissionResult[], plans: LessonPlan[]): string {
