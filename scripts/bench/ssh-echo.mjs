@@ -1,7 +1,7 @@
 // `npm run bench -- ssh-echo [--runs N]`: N sequential `echo hi` commands (default 1000) against the
 // reference server of lesson 03, on one connection: mean and p99 per command, and how much of it is
-// the round trip that the `ready` acknowledgement adds. One function per protocol: lesson 05's frame
-// protocol (no acknowledgement) goes in PROTOCOLS beside it, and its column appears in the same run.
+// the round trip that the `ready` acknowledgement adds, beside lesson 05's frame protocol (no
+// acknowledgement) in the same run.
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
@@ -13,9 +13,9 @@ const { values } = parseArgs({ options: { runs: { type: 'string', default: '1000
 const runs = Number(values.runs);
 
 /** Starts a lesson's solution server on a free port; resolves with its port and a stop(). */
-async function startServer(lesson) {
+async function startServer(lesson, extra = []) {
   const file = path.join(repo, 'solutions', lesson, 'src', 'server.ts');
-  const child = spawn(process.execPath, ['--import', 'tsx', file, '--port', '0'], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
+  const child = spawn(process.execPath, ['--import', 'tsx', file, '--port', '0', ...extra], { cwd: repo, stdio: ['ignore', 'pipe', 'inherit'], detached: true });
   const stop = () => {
     try {
       process.kill(-child.pid, 'SIGKILL');
@@ -97,8 +97,39 @@ async function protocol03(runs) {
   return { total, ack };
 }
 
-// Lesson 05 adds: '05 frame (no ack)': protocol05, returning { total } the same way.
-const PROTOCOLS = { '03 length + ready': protocol03 };
+/** A lesson-05 frame: a 4-byte big-endian header length, the JSON header, the body. */
+function frame(header, body = Buffer.alloc(0)) {
+  const h = Buffer.from(JSON.stringify({ ...header, ...(body.length ? { data_size: body.length } : {}) }));
+  const prefix = Buffer.alloc(4);
+  prefix.writeUInt32BE(h.length);
+  return Buffer.concat([prefix, h, body]);
+}
+
+/** Lesson 05: one exec frame, one result frame with the output as its body; no acknowledgement. */
+async function protocol05(runs) {
+  const { port, stop } = await startServer('05-struct-headers', ['--dir', path.join(repo, 'node_modules', '.cache', 'netlings', 'bench-uploads')]);
+  const socket = net.connect({ host: '127.0.0.1', port });
+  socket.setNoDelay(true);
+  await new Promise((r) => socket.once('connect', r));
+  const r = reader(socket);
+  const total = [];
+  const request = frame({ type: 'exec', cmd: 'echo hi' });
+  for (let i = 0; i < runs + 20; i++) {
+    const t0 = performance.now();
+    socket.write(request);
+    const len = (await r.exactly(4)).readUInt32BE(0);
+    const header = JSON.parse((await r.exactly(len)).toString());
+    const out = await r.exactly(header.data_size ?? 0);
+    const t1 = performance.now();
+    if (header.type !== 'result' || out.toString() !== 'hi\n') throw new Error(`unexpected reply ${JSON.stringify(header)} ${JSON.stringify(out.toString())}`);
+    if (i >= 20) total.push(t1 - t0);
+  }
+  socket.destroy();
+  stop();
+  return { total };
+}
+
+const PROTOCOLS = { '03 length + ready': protocol03, '05 frame (no ack)': protocol05 };
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const p99 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.99))];
@@ -111,5 +142,4 @@ for (const [name, run] of Object.entries(PROTOCOLS)) {
   const rt = ack ? `${ms(mean(ack))}, ${ms(p99(ack))} (${((mean(ack) / mean(total)) * 100).toFixed(1)}% of the mean)` : 'none';
   console.log(`${name.padEnd(22)} ${ms(mean(total)).padStart(10)} ${ms(p99(total)).padStart(10)}   ${rt}`);
 }
-console.log("(lesson 05's protocol, without the acknowledgement, gets its column here once lesson 05 exists)");
 process.exit(0);
