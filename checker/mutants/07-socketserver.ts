@@ -197,6 +197,20 @@ export const mutants: Mutant[] = [
     edits: [["const server = mode === 'sequential' ? new TCPServer([host, port], UpperCaseHandler) : new ThreadingTCPServer([host, port], UpperCaseHandler);", 'const server: TCPServer = new ThreadingTCPServer([host, port], UpperCaseHandler);']],
   },
   {
+    id: 'any-mode-is-sequential',
+    file: SERVER,
+    bug: 'takes --mode as a switch: any --mode, --mode concurrent too, builds a TCPServer',
+    catches: 'concurrent-mode-flag',
+    edits: [["const server = mode === 'sequential' ? new TCPServer", "const server = process.argv.includes('--mode') ? new TCPServer"]],
+  },
+  {
+    id: 'no-error-listener-wire',
+    file: FW,
+    bug: "gives accepted sockets no 'error' listener, so a reset of a waiting client kills the sequential service",
+    catches: 'sequential-survives-reset',
+    edits: [["    socket.on('error', () => {});\n", '']],
+  },
+  {
     id: 'default-mode-sequential',
     file: SERVER,
     bug: 'takes sequential as the default mode',
