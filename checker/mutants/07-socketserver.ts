@@ -204,11 +204,11 @@ export const mutants: Mutant[] = [
     edits: [["const server = mode === 'sequential' ? new TCPServer", "const server = process.argv.includes('--mode') ? new TCPServer"]],
   },
   {
-    id: 'no-error-listener-wire',
+    id: 'unguarded-hooks-wire',
     file: FW,
-    bug: "gives accepted sockets no 'error' listener, so a reset of a waiting client kills the sequential service",
+    bug: 'runs the hooks with no try/catch, so a reset that makes readLine() reject ends serveForever() and the service with it',
     catches: 'sequential-survives-reset',
-    edits: [["    socket.on('error', () => {});\n", '']],
+    edits: [["  async #runHandler(socket: net.Socket, address: Address): Promise<void> {\n    try {\n      const handler = new this.Handler(socket, address, this);\n      try {\n        await handler.setup();\n        await handler.handle(); // not after a failed setup\n      } catch (err) {\n        this.handleError(address, err);\n      }\n      try {\n        await handler.finish(); // always, even after setup or handle threw\n      } catch (err) {\n        this.handleError(address, err);\n      }\n    } catch (err) {\n      this.handleError(address, err); // the handler's constructor threw\n    } finally {\n      this.closeRequest(socket);\n    }\n  }\n\n", "  async #runHandler(socket: net.Socket, address: Address): Promise<void> {\n    const handler = new this.Handler(socket, address, this);\n    await handler.setup();\n    await handler.handle();\n    await handler.finish();\n    this.closeRequest(socket);\n  }\n\n"]],
   },
   {
     id: 'default-mode-sequential',

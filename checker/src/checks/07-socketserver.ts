@@ -104,7 +104,7 @@ const sequentialOnly: CheckDef[] = [
   },
   {
     id: 'sequential-survives-reset',
-    title: '--mode sequential: a client that resets, while served or while waiting, does not stop the server',
+    title: '--mode sequential: a client that resets (while served, while waiting, after bye) does not stop the server',
     target: 'server',
     needs: ['sequential-serves-client-after-client'],
     hint: HINTS['survives-reset'] as string,
@@ -121,6 +121,10 @@ const sequentialOnly: CheckDef[] = [
         served.reset(); // while served, mid-line
         const rude = await ctx.connect(port);
         rude.reset(); // right after connecting
+        const leaving = await ctx.connect(port);
+        await leaving.send('quit\n');
+        await leaving.expectLine('bye', { what: 'the reply to "quit"' });
+        leaving.reset(); // after bye, while the server waits for the client's end of the connection
         await ctx.settle(program);
         expectAlive(program, `clients reset their connections (round ${round})`, this.hint);
       }
