@@ -150,7 +150,7 @@ export const mutants: Mutant[] = [
     catches: 'read-line-split',
     edits: [
       ['    this.#partial.push(piece);\n', "    this.#partial.push(Buffer.from(piece.toString('utf8')));\n"],
-      ['    let line = Buffer.concat(this.#partial, this.#partialBytes);\n', '    let line = Buffer.concat(this.#partial);\n'],
+      ['Buffer.concat(this.#partial, this.#partialBytes);', 'Buffer.concat(this.#partial);'],
     ],
   },
   {

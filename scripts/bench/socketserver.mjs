@@ -1,4 +1,4 @@
-// `npm run bench -- socketserver [--seconds S] [--max N]`: lesson 07's framework (a ThreadingTCPServer
+// `npm run bench -- socketserver [--seconds S] [--rounds R] [--max N]`: lesson 07's framework (a ThreadingTCPServer
 // echo on the reference solution) beside Python's socketserver.ThreadingTCPServer echo
 // (echo_server.py), the same load on both in one run: requests per second and p99 latency with 100
 // and 1,000 concurrent connections (each sends a line and waits for it to come back, over and over),
@@ -12,8 +12,9 @@ import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '..', '..');
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '4' }, max: { type: 'string', default: '10000' }, child: { type: 'boolean', default: false } } });
+const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, rounds: { type: 'string', default: '3' }, max: { type: 'string', default: '10000' }, child: { type: 'boolean', default: false } } });
 const seconds = Number(values.seconds);
+const rounds = Number(values.rounds);
 const maxConns = Number(values.max);
 
 // Each held connection costs one descriptor here and one in the server: ask for the hard limit.
@@ -161,20 +162,31 @@ const servers = [
   { name: "Python socketserver.ThreadingTCPServer", start: () => startServer('python', 'python3', [path.join(here, 'echo_server.py')]) },
 ];
 
-const results = [];
-for (const s of servers) {
-  const server = await s.start();
-  const r = { name: s.name };
-  for (const conns of [100, 1000]) {
-    const { rps, p99 } = await load(server.port, conns);
-    r[`rps${conns}`] = rps;
-    r[`p99${conns}`] = p99;
-    console.error(`${s.name}: ${conns} connections: ${Math.round(rps)} requests/s, p99 ${p99.toFixed(1)} ms`);
+// Both servers run side by side; the loads alternate between them (ours, Python, ours, ...) and each
+// figure is the median of its rounds, so a burst of other work on the machine hits both alike.
+const running = [];
+for (const s of servers) running.push({ ...s, server: await s.start() });
+const results = running.map((s) => ({ name: s.name }));
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+for (const conns of [100, 1000]) {
+  const runs = running.map(() => ({ rps: [], p99: [] }));
+  for (let round = 0; round < rounds; round++) {
+    for (const [i, s] of running.entries()) {
+      const { rps, p99 } = await load(s.server.port, conns);
+      runs[i].rps.push(rps);
+      runs[i].p99.push(p99);
+      console.error(`${s.name}: ${conns} connections, round ${round + 1}: ${Math.round(rps)} requests/s, p99 ${p99.toFixed(1)} ms`);
+    }
   }
-  r.held = await hold(server.port, maxConns);
-  console.error(`${s.name}: held ${r.held} connections open at once`);
-  server.stop();
-  results.push(r);
+  for (const [i, r] of runs.entries()) {
+    results[i][`rps${conns}`] = median(r.rps);
+    results[i][`p99${conns}`] = median(r.p99);
+  }
+}
+for (const [i, s] of running.entries()) {
+  results[i].held = await hold(s.server.port, maxConns);
+  console.error(`${s.name}: held ${results[i].held} connections open at once`);
+  s.server.stop();
 }
 
 const [ours, py] = results;
@@ -188,6 +200,6 @@ const rows = [
 ];
 const widths = [0, 1, 2, 3].map((i) => Math.max(...[['', 'ours (Node)', 'Python', 'ours / Python'], ...rows].map((r) => r[i].length)));
 const line = (r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('   ');
-console.log(`\nsocketserver echo: ${seconds} s per load, one load generator (this process) for both, ${process.platform} ${(await import('node:os')).cpus().length} cores`);
+console.log(`\nsocketserver echo: medians of ${rounds} rounds of ${seconds} s per load, alternating; one load generator (this process) for both; ${process.platform}, ${(await import('node:os')).cpus().length} cores, load average ${(await import('node:os')).loadavg()[0].toFixed(1)}`);
 console.log(line(['', 'ours (Node)', 'Python', 'ours / Python']));
 for (const r of rows) console.log(line(r));

@@ -161,7 +161,8 @@ export class StreamRequestHandler extends BaseRequestHandler {
   }
 
   #completeLine(): void {
-    let line = Buffer.concat(this.#partial, this.#partialBytes);
+    // one piece (the usual case: a whole line inside one chunk) needs no copy
+    let line = this.#partial.length === 1 ? (this.#partial[0] as Buffer) : Buffer.concat(this.#partial, this.#partialBytes);
     this.#partial = [];
     this.#partialBytes = 0;
     if (line.at(-1) === 0x0d) line = line.subarray(0, -1);
