@@ -6,6 +6,9 @@ import lesson01 from './01-basic-socket.ts';
 import lesson02 from './02-loop-server.ts';
 import lesson03 from './03-ssh-lite.ts';
 import lesson04 from './04-sticky-packets.ts';
+import lesson05 from './05-struct-headers.ts';
+import lesson06 from './06-auth.ts';
+import lesson09 from './09-udp.ts';
 
 export { failureHints as zhFailureHints } from './common.ts';
 
@@ -14,4 +17,7 @@ export const zhChecks: Record<string, CheckTexts> = {
   '02-loop-server': lesson02,
   '03-ssh-lite': lesson03,
   '04-sticky-packets': lesson04,
+  '05-struct-headers': lesson05,
+  '06-auth': lesson06,
+  '09-udp': lesson09,
 };
