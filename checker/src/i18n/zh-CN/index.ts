@@ -6,6 +6,7 @@ import lesson01 from './01-basic-socket.ts';
 import lesson02 from './02-loop-server.ts';
 import lesson03 from './03-ssh-lite.ts';
 import lesson04 from './04-sticky-packets.ts';
+import lesson07 from './07-socketserver.ts';
 
 export { failureHints as zhFailureHints } from './common.ts';
 
@@ -14,4 +15,5 @@ export const zhChecks: Record<string, CheckTexts> = {
   '02-loop-server': lesson02,
   '03-ssh-lite': lesson03,
   '04-sticky-packets': lesson04,
+  '07-socketserver': lesson07,
 };
