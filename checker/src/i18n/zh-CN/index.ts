@@ -9,6 +9,7 @@ import lesson04 from './04-sticky-packets.ts';
 import lesson05 from './05-struct-headers.ts';
 import lesson06 from './06-auth.ts';
 import lesson09 from './09-udp.ts';
+import lesson07 from './07-socketserver.ts';
 
 export { failureHints as zhFailureHints } from './common.ts';
 
@@ -20,4 +21,5 @@ export const zhChecks: Record<string, CheckTexts> = {
   '05-struct-headers': lesson05,
   '06-auth': lesson06,
   '09-udp': lesson09,
+  '07-socketserver': lesson07,
 };
