@@ -52,6 +52,8 @@ describe('the 03-ssh-lite reference server under bad input', () => {
     await c.expectLine('3');
     await c.send('rm -rf /tmp/netlings-never-run\n');
     await c.expectClose();
+    // The log line and the close are two events: wait (bounded) for the line.
+    await program.until(() => /expected "ready"/.test(program.stderr), 2000);
     expect(program.stderr).toMatch(/expected "ready"/);
     const next = await ctx.connect(port);
     await expectReply(next, 'echo next', 'next\n', '');

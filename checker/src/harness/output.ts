@@ -9,6 +9,8 @@ import { StringDecoder } from 'node:string_decoder';
 export const OUTPUT_LIMITS = {
   /** Up to this many characters, every line is kept whole (a check may compare the whole output). */
   full: 4 * 1024 * 1024,
+  /** ...and each line up to this many characters (an endless line costs no more than this). */
+  fullLine: 1024 * 1024,
   /** Past that, the lines kept from the start of the output... */
   head: 200,
   /** ...and from the end. */
@@ -52,7 +54,7 @@ export class OutputLog {
       const nl = s.indexOf('\n', from);
       const piece = nl < 0 ? s.slice(from) : s.slice(from, nl);
       // Only what fits is appended: an endless line grows nothing but a counter.
-      const room = (this.bounded ? OUTPUT_LIMITS.lineChars : OUTPUT_LIMITS.full - this.keptChars) - this.partial.length;
+      const room = (this.bounded ? OUTPUT_LIMITS.lineChars : Math.min(OUTPUT_LIMITS.fullLine, OUTPUT_LIMITS.full - this.keptChars)) - this.partial.length;
       if (piece.length <= room) this.partial += piece;
       else {
         if (room > 0) this.partial += piece.slice(0, room);

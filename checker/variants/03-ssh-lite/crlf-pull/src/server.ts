@@ -81,8 +81,11 @@ server.listen(Number(values.port), values.host, () => {
   const a = server.address() as net.AddressInfo;
   console.log(`listening on ${a.address}:${a.port}`);
 });
-process.on('SIGTERM', () => {
+const stop = (): void => {
   for (const j of live) j.kill();
   for (const s of open) s.destroy();
   process.exit(0);
-});
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop); // Ctrl-C too: the contract names both
+
