@@ -25,11 +25,18 @@ export async function settle(program: Program, ports: number[], within = 2500): 
   // for a machine so loaded that the program waits to be scheduled.
   const deadline = performance.now() + within;
   const portSet = new Set(ports);
-  const holding = () => (program.sockets() ?? []).some((s) => s.state !== 'LISTEN' && portSet.has(s.remotePort));
-  let released = !holding();
+  const held = () => (program.sockets() ?? []).filter((s) => s.state !== 'LISTEN' && portSet.has(s.remotePort));
+  let released = held().length === 0;
+  let last = procInfo(program.pid);
   while (!released && performance.now() < deadline) {
     await program.until(() => program.exit !== undefined, LOOK_MS);
-    released = !holding();
+    const still = held();
+    const now = procInfo(program.pid);
+    // Gone, or only half-closed (CLOSE_WAIT: our FIN is in, the server keeps its side open) while it
+    // sleeps with no CPU used between two looks: it has done what it will do about them.
+    const asleep = !!now && !!last && now.state === 'S' && last.state === 'S' && now.ticks === last.ticks;
+    released = still.length === 0 || (asleep && still.every((s) => s.state === 'CLOSE_WAIT'));
+    last = now;
   }
   let idle = false;
   let before = procInfo(program.pid);
