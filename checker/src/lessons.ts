@@ -8,13 +8,14 @@ import { lesson01 } from './checks/01-basic-socket.ts';
 import { lesson02 } from './checks/02-loop-server.ts';
 import { lesson03 } from './checks/03-ssh-lite.ts';
 import { lesson04 } from './checks/04-sticky-packets.ts';
+import { lesson08 } from './checks/08-chat.ts';
 
 /** The repository: the folder above checker/. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const lessonsDir = path.join(repoRoot, 'lessons');
 export const solutionsDir = path.join(repoRoot, 'solutions');
 
-export const allLessons: LessonChecks[] = [lesson01, lesson02, lesson03, lesson04];
+export const allLessons: LessonChecks[] = [lesson01, lesson02, lesson03, lesson04, lesson08];
 
 /** How many lessons the course has (docs/course.md), written or not. */
 export const COURSE_LESSONS = 9;
