@@ -250,7 +250,7 @@ export function serverHolds(program: Program, c: Peer): boolean | undefined {
  */
 export async function untilJoined(program: Program, c: Peer, within: number = timing.reply): Promise<void> {
   const deadline = performance.now() + within;
-  while (serverHolds(program, c) === false && performance.now() < deadline && program.exit === undefined) {
+  while (serverHolds(program, c) === false && performance.now() < deadline && program.exit === undefined && !c.hasEnded && !c.socket.destroyed) {
     await program.until(() => program.exit !== undefined, 5);
   }
 }
@@ -262,7 +262,7 @@ export async function untilJoined(program: Program, c: Peer, within: number = ti
  */
 export async function joinMany(ctx: CheckContext, program: Program, port: number, n: number): Promise<Peer[]> {
   const peers = await ctx.connectMany(port, n);
-  for (const p of peers) await untilJoined(program, p);
+  await Promise.all(peers.map((p) => untilJoined(program, p)));
   return peers;
 }
 
