@@ -177,6 +177,12 @@ export async function expectQuitsLog(program: Program, c: Peer, how: string, hin
   }
 }
 
+/** True when the server has logged that this tester connection quits (see expectQuitsLog). */
+export function quitsLogged(program: Program, c: Peer): boolean {
+  const re = new RegExp(`(^|\\s)${addressOf(c).replace(/\./g, '\\.')} quits\\s*$`);
+  return [...program.stdoutLines, ...program.stderrLines].some((l) => re.test(l));
+}
+
 /** A server of the check's own with its stdin kept open (for `quit` typed on it). */
 export async function serverWithStdin(ctx: CheckContext, env?: Record<string, string>): Promise<RunningServer> {
   const s = await startServer(
@@ -245,13 +251,19 @@ export function serverHolds(program: Program, c: Peer): boolean | undefined {
 }
 
 /**
- * Waits (bounded) until the server holds the tester's connection, so what the tester does next (a
- * reset, say) happens to a client the server has accepted. Without /proc it returns at once.
+ * Waits (bounded) until the server holds every one of these tester connections, so what the tester
+ * does next (a line the server must send them, a reset) happens to clients it has accepted. One look
+ * at /proc serves all of them; without /proc it returns at once.
  */
-export async function untilJoined(program: Program, c: Peer, within: number = timing.reply): Promise<void> {
+export async function untilJoined(program: Program, peers: Peer[], within: number = timing.reply): Promise<void> {
   const deadline = performance.now() + within;
-  while (serverHolds(program, c) === false && performance.now() < deadline && program.exit === undefined && !c.hasEnded && !c.socket.destroyed) {
-    await program.until(() => program.exit !== undefined, 5);
+  for (;;) {
+    const sockets = program.sockets();
+    if (!sockets) return;
+    const held = new Set(sockets.filter((s) => s.state !== 'LISTEN').map((s) => s.remotePort));
+    const waiting = peers.filter((p) => !held.has(p.localPort) && !p.hasEnded && !p.socket.destroyed);
+    if (waiting.length === 0 || performance.now() >= deadline || program.exit !== undefined) return;
+    await program.until(() => program.exit !== undefined, 10);
   }
 }
 
@@ -262,7 +274,7 @@ export async function untilJoined(program: Program, c: Peer, within: number = ti
  */
 export async function joinMany(ctx: CheckContext, program: Program, port: number, n: number): Promise<Peer[]> {
   const peers = await ctx.connectMany(port, n);
-  await Promise.all(peers.map((p) => untilJoined(program, p)));
+  await untilJoined(program, peers);
   return peers;
 }
 

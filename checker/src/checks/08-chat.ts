@@ -222,7 +222,7 @@ const serverChecks: CheckDef[] = [
       ];
       for (const [when, before] of [...moments, ...moments]) {
         const r = await join(ctx, program, port);
-        await untilJoined(program, r);
+        await untilJoined(program, [r]);
         await before(r);
         r.reset();
         await ctx.settle(program);
