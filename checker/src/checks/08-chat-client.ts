@@ -6,9 +6,9 @@ import type { CheckContext, CheckDef } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
-import { timing } from '../harness/timing.ts';
+import { pause, timing } from '../harness/timing.ts';
 import { clientConnectionRefused, expectClientLines, expectExit, noStackTrace } from './common.ts';
-import { stampOf } from './08-chat-wire.ts';
+import { kernelQueues, stampOf } from './08-chat-wire.ts';
 
 const READY = "I'm ready.";
 
@@ -82,6 +82,27 @@ async function serve(s: Session): Promise<void> {
   if (!s.conn.socket.destroyed && !s.conn.socket.writableEnded) await s.conn.end();
 }
 
+/**
+ * Sends bytes in pieces, each only once the client has read the one before (its receive queue in
+ * /proc/net/tcp is empty), so every piece is a read of its own however loaded the machine is.
+ * Without /proc, the pieces go with the harness's short gaps.
+ */
+async function sendInReads(conn: Peer, bytes: Buffer, cuts: number[]): Promise<void> {
+  conn.socket.setNoDelay(true);
+  let from = 0;
+  for (const to of [...cuts, bytes.length]) {
+    if (to <= from) continue;
+    await conn.send(bytes.subarray(from, to));
+    from = to;
+    const deadline = performance.now() + timing.reply;
+    while (performance.now() < deadline) {
+      const q = kernelQueues(conn.remotePort, conn.localPort);
+      if (!q || q.clientReceive === 0) break;
+      await pause(2);
+    }
+  }
+}
+
 /** Waits (bounded) until the client has printed these lines in order. */
 async function untilPrinted(program: Program, lines: string[], hint: string): Promise<void> {
   const has = () => {
@@ -117,7 +138,7 @@ export const clientChecks: CheckDef[] = [
   },
   {
     id: 'client-prints-unprompted',
-    title: 'the client prints messages as they arrive while nobody types: one per write, several in one write, and byte by byte',
+    title: 'the client prints messages as they arrive while nobody types: one per write, several in one write, and cut into pieces',
     target: 'client',
     needs: ['client-says-ready'],
     hint: "Print from the socket's 'data' events, not after a line was typed: the others talk whenever they like (the tutorial's client needs a thread for it; Node needs only the event). Cut what arrives into lines: one chunk may hold several, or a piece of one.",
@@ -127,12 +148,15 @@ export const clientChecks: CheckDef[] = [
       const one = message(others[0], 'hi, who is there?');
       const two = message(others[1], 'me, 欢迎');
       const three = message(others[0], 'and two at once');
-      const four = message(others[1], 'grüß dich, byte by byte 😀');
+      const four = message(others[1], 'grüß dich, in pieces 😀');
       await s.conn.send(one);
       await untilPrinted(s.program, printed(one), this.hint);
       await s.conn.send(two + three);
       await untilPrinted(s.program, [...printed(one), ...printed(two), ...printed(three)], this.hint);
-      await s.conn.send(four, { byteByByte: true });
+      // Cut inside the header, at its \n, inside ü and inside 😀, and one byte alone.
+      const bytes = Buffer.from(four);
+      const at = (x: string, plus: number) => bytes.indexOf(Buffer.from(x)) + plus;
+      await sendInReads(s.conn, bytes, [1, 2, 20, at('\n', 0), at('\n', 1), at('ü', 1), at('😀', 2), bytes.length - 1]);
       await untilPrinted(s.program, [one, two, three, four].flatMap(printed), this.hint);
     },
   },
