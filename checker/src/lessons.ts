@@ -12,13 +12,14 @@ import { lesson05 } from './checks/05-struct-headers.ts';
 import { lesson06 } from './checks/06-auth.ts';
 import { lesson09 } from './checks/09-udp.ts';
 import { lesson07 } from './checks/07-socketserver.ts';
+import { lesson08 } from './checks/08-chat.ts';
 
 /** The repository: the folder above checker/. */
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const lessonsDir = path.join(repoRoot, 'lessons');
 export const solutionsDir = path.join(repoRoot, 'solutions');
 
-export const allLessons: LessonChecks[] = [lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson09];
+export const allLessons: LessonChecks[] = [lesson01, lesson02, lesson03, lesson04, lesson05, lesson06, lesson07, lesson08, lesson09];
 
 /** How many lessons the course has (docs/course.md), written or not. */
 export const COURSE_LESSONS = 9;
