@@ -33,6 +33,11 @@ export const STAYS_ALIVE_ZH =
 
 export const failureHints: FailureHints = {
   exact: {
+    // Lesson 08 (checks/08-chat-wire.ts): a message that is not two lines, a stamp that is not local time.
+    "Each message is two lines: `YYYY/MM/DD HH:MM:SS HOST:PORT\\n` (local time, zero-padded, the SENDER's socket.remoteAddress:socket.remotePort) and then the line itself with `\\n`. Build it once per line and write the same bytes to every client.":
+      '每条消息是两行：`YYYY/MM/DD HH:MM:SS HOST:PORT\\n`（本地时间，补零，发送者的 socket.remoteAddress:socket.remotePort），然后是这一行本身加 `\\n`。每一行只生成一次消息，把同样的字节写给每个客户端。',
+    "The stamp is the server's local time when it broadcasts the line: new Date() with getFullYear(), getMonth() + 1 (months count from 0), getDate(), getHours(), getMinutes(), getSeconds(), each padded to two digits. toISOString() is UTC, not local time.":
+      '时间戳是服务端广播这一行时的本地时间：new Date() 加上 getFullYear()、getMonth() + 1（月份从 0 开始数）、getDate()、getHours()、getMinutes()、getSeconds()，每个都补足两位。toISOString() 是 UTC，不是本地时间。',
     'A server ends only on SIGINT or SIGTERM. A client leaving ends that connection, not the server: no server.close() or process.exit() in a socket\'s \'end\', \'close\' or \'error\' handler, and no error left unhandled there.':
       STAYS_ALIVE_ZH,
     'The program kept the check waiting on something that never came. Read the transcript for the last thing that happened.':

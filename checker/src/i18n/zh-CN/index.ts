@@ -10,6 +10,7 @@ import lesson05 from './05-struct-headers.ts';
 import lesson06 from './06-auth.ts';
 import lesson09 from './09-udp.ts';
 import lesson07 from './07-socketserver.ts';
+import lesson08 from './08-chat.ts';
 
 export { failureHints as zhFailureHints } from './common.ts';
 
@@ -22,4 +23,5 @@ export const zhChecks: Record<string, CheckTexts> = {
   '06-auth': lesson06,
   '09-udp': lesson09,
   '07-socketserver': lesson07,
+  '08-chat': lesson08,
 };
