@@ -19,6 +19,14 @@ export const OUTPUT_LIMITS = {
   lineChars: 2000,
 };
 
+/**
+ * A copy of the string that holds no reference to the chunk it was cut from: V8 keeps a sliced
+ * string's parent alive, so 2000 kept lines could otherwise hold 2000 chunks of 64 KiB.
+ */
+export function own(s: string): string {
+  return s.length === 0 ? s : Buffer.from(s, 'utf8').toString('utf8');
+}
+
 export class OutputLog {
   private readonly decoder = new StringDecoder('utf8');
   private head: string[] = [];
@@ -84,9 +92,9 @@ export class OutputLog {
         this.tail = all.slice(Math.max(OUTPUT_LIMITS.head, all.length - OUTPUT_LIMITS.tail)).map(cut);
         this.tailStart = 0;
       }
-    } else if (this.tail.length < OUTPUT_LIMITS.tail) this.tail.push(line);
+    } else if (this.tail.length < OUTPUT_LIMITS.tail) this.tail.push(own(line));
     else {
-      this.tail[this.tailStart] = line;
+      this.tail[this.tailStart] = own(line);
       this.tailStart = (this.tailStart + 1) % OUTPUT_LIMITS.tail;
     }
     this.onLine(line, index);

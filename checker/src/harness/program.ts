@@ -68,12 +68,19 @@ export class Program {
     const onLine = (stream: 'stdout' | 'stderr') => (line: string) => {
       this.transcript.output(stream, line, this.label);
       for (const w of this.lineWatchers) w(stream, line);
-      this.notify();
     };
     this.out = new OutputLog(onLine('stdout'));
     this.err = new OutputLog(onLine('stderr'));
-    child.stdout?.on('data', (b: Buffer) => this.out.write(b));
-    child.stderr?.on('data', (b: Buffer) => this.err.write(b));
+    // Waiters look again once per chunk, not once per line: a program that prints millions of lines
+    // costs the checker the reading, not millions of re-tests.
+    child.stdout?.on('data', (b: Buffer) => {
+      this.out.write(b);
+      this.notify();
+    });
+    child.stderr?.on('data', (b: Buffer) => {
+      this.err.write(b);
+      this.notify();
+    });
     this.exited = new Promise((resolve) => {
       child.on('exit', (code, signal) => {
         if (child.pid !== undefined) leaderReaped(child.pid);

@@ -4,6 +4,7 @@
 // few hundred and the last few, with counts of what was left out.
 
 import { isText, quote } from './bytes.ts';
+import { own } from './output.ts';
 
 export type Source = 'tester' | 'program' | 'program:stderr';
 
@@ -116,7 +117,7 @@ export class Transcript {
   /** A line the program printed on stdout or stderr. */
   output(stream: 'stdout' | 'stderr', line: string, label = 'program'): void {
     const e = this.entry(stream === 'stdout' ? 'program' : 'program:stderr', label, stream, 0);
-    e.text = line.length > 400 ? `${line.slice(0, 400)} … (${line.length - 400} more characters)` : line;
+    e.text = line.length > 400 ? `${own(line.slice(0, 400))} … (${line.length - 400} more characters)` : own(line);
     this.push(e);
   }
 
