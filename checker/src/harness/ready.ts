@@ -38,11 +38,16 @@ class StartWatch {
 
   /** At the deadline: what the samples say, even when no early verdict was reached. */
   atDeadline(): Early | undefined {
-    if (this.verdict) return this.verdict;
+    if (this.verdict ?? this.pending) return this.verdict ?? this.pending;
     const last = this.samples.at(-1);
     if (!this.first || !last || last.at - this.first.at < 500) return undefined;
     const share = ((last.ticks - this.first.ticks) * 10) / (last.at - this.first.at);
-    return share >= BUSY_SHARE ? { kind: 'busy', share } : undefined;
+    if (share >= BUSY_SHARE) return { kind: 'busy', share };
+    // Asleep with no CPU used over the last half second of samples, and listening nowhere: idle.
+    const recent = this.samples.filter((x) => last.at - x.at <= 500);
+    const oldest = recent[0];
+    if (this.firstListen === undefined && oldest && last.at - oldest.at >= 300 && oldest.ticks === last.ticks && recent.every((x) => x.state === 'S')) return { kind: 'idle' };
+    return undefined;
   }
 
   sample(): void {
