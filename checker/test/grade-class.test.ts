@@ -255,11 +255,11 @@ describe('grading the fixture class', () => {
 
   it('re-grades one student with --only, and stops a hanging submission at its --timeout', async () => {
     const before = result('alice-complete');
-    const r = await grade(['--only', 'heidi-hangs', '--timeout', '3', '--time-scale', '0.5']);
+    const r = await grade(['--only', 'heidi-hangs', '--timeout', '1', '--time-scale', '0.5']);
     expect(r.code, r.stderr).toBe(0);
     const heidi = result('heidi-hangs');
     expect(heidi.status).toBe('timeout');
-    expect(heidi.notes[0]).toMatch(/used up its --timeout of 3 s/);
+    expect(heidi.notes[0]).toMatch(/used up its --timeout of 1 s/);
     expect(heidi.cached).toBe(false);
     // what finished before the timeout keeps its points; the rest is 0, and says why
     const passed = heidi.lessons.flatMap((l) => l.checks).filter((c) => c.status === 'pass');
