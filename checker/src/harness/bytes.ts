@@ -47,7 +47,7 @@ function escapeChar(ch: string): string {
 }
 
 /** Length of a valid UTF-8 sequence starting at i, or 0 when the byte there does not start one. */
-function utf8SeqLength(b: Uint8Array, i: number): number {
+export function utf8SeqLength(b: Uint8Array, i: number): number {
   const c = b[i];
   if (c === undefined) return 0;
   let n: number;

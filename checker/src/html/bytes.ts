@@ -1,21 +1,11 @@
 // Bytes of the wire as HTML: readable text where the bytes are text (escapes such as \n marked as
 // escapes), hex where they are not, one box per chunk so a reader sees where each write or read ended.
 
+import { isText, utf8SeqLength } from '../harness/bytes.ts';
 import { esc } from './escape.ts';
 
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Valid UTF-8 with no control characters other than \n, \r and \t (the harness's rule for text). */
-export function isText(bytes: Uint8Array): boolean {
-  let text: string;
-  try {
-    text = decoder.decode(bytes);
-  } catch {
-    return false;
-  }
-  // eslint-disable-next-line no-control-regex
-  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(text);
-}
+// The harness's own rule for what is text, so the page and the report never disagree.
+export { isText };
 
 export function fromBase64(b64: string): Buffer {
   return Buffer.from(b64, 'base64');
@@ -23,15 +13,7 @@ export function fromBase64(b64: string): Buffer {
 
 const hex2 = (n: number): string => n.toString(16).padStart(2, '0');
 
-/** Length of a whole UTF-8 sequence at i, or 0 when none starts there (a stray byte, or one cut at the chunk's end). */
-function seqLength(b: Uint8Array, i: number): number {
-  const c = b[i] ?? 0;
-  if (c < 0x80) return 1;
-  const n = c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
-  if (n === 0 || i + n > b.length) return 0;
-  for (let k = 1; k < n; k++) if (((b[i + k] ?? 0) & 0xc0) !== 0x80) return 0;
-  return n;
-}
+const seqLength = utf8SeqLength;
 
 /** One chunk as readable text: characters as they are, escapes (\n, \xc3 for a byte of a split character) marked. */
 export function textHtml(b: Uint8Array): string {
