@@ -4,7 +4,7 @@
 // read. The last needs the kernel's queue sizes, which the harness's /proc reader does not give:
 // they are read here from /proc/net/tcp (a helper of this lesson's own).
 
-import { readFileSync } from 'node:fs';
+import { connectionQueues } from '../harness/proc.ts';
 import { startServer } from '../harness/ready.ts';
 import type { CheckContext, RunningServer } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
@@ -203,27 +203,8 @@ interface KernelQueues {
 
 /** The kernel's queues of the connection from tester port `clientPort` to the server's `serverPort`; undefined without /proc. */
 export function kernelQueues(clientPort: number, serverPort: number): KernelQueues | undefined {
-  let text: string;
-  try {
-    text = readFileSync('/proc/net/tcp', 'utf8');
-  } catch {
-    return undefined;
-  }
-  const hexPort = (p: number) => p.toString(16).toUpperCase().padStart(4, '0');
-  const cp = hexPort(clientPort);
-  const sp = hexPort(serverPort);
-  let serverSend: number | undefined;
-  let clientReceive: number | undefined;
-  for (const line of text.split('\n')) {
-    const cols = line.trim().split(/\s+/);
-    const [local, remote, queues] = [cols[1], cols[2], cols[4]];
-    if (!local || !remote || !queues) continue;
-    const [tx = '0', rx = '0'] = queues.split(':');
-    if (local.endsWith(`:${sp}`) && remote.endsWith(`:${cp}`)) serverSend = parseInt(tx, 16);
-    if (local.endsWith(`:${cp}`) && remote.endsWith(`:${sp}`)) clientReceive = parseInt(rx, 16);
-  }
-  if (serverSend === undefined || clientReceive === undefined) return undefined;
-  return { serverSend, clientReceive };
+  const q = connectionQueues(clientPort, serverPort);
+  return q && { serverSend: q.b.send, clientReceive: q.a.receive };
 }
 
 /**

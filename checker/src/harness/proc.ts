@@ -22,6 +22,8 @@ export interface ProcInfo {
   state: string;
   /** utime + stime, in clock ticks (1/100 s on Linux). */
   ticks: number;
+  /** When it started, in clock ticks since boot: with the pid, it names this process and no later one. */
+  start: number;
 }
 
 /** One process's /proc/PID/stat, or undefined when it is gone (or off Linux). */
@@ -41,6 +43,7 @@ export function procInfo(pid: number): ProcInfo | undefined {
     pgid: Number(f[2]),
     sid: Number(f[3]),
     ticks: Number(f[11]) + Number(f[12]),
+    start: Number(f[19]),
   };
 }
 
@@ -62,14 +65,42 @@ export function allProcesses(): ProcInfo[] {
   return out;
 }
 
-/** True when the process's environment holds `marker` (NAME=value). Unreadable (not ours): false. */
-export function hasEnvMarker(pid: number, marker: string): boolean {
+/**
+ * The NETLINGS_RUN=... entry of each process's environment, by pid and start time. A process's
+ * environment is set at exec, and a stranger cannot exec its way into a marker it never had, so the
+ * answer is kept: the family scans (every few milliseconds while a server settles) read each
+ * stranger's environ once. (One of ours that execs with a cleared environment is still ours.)
+ */
+const markers = new Map<string, string | null>();
+
+function markerOf(p: ProcInfo, name: string): string | null {
+  const key = `${p.pid}/${p.start}`;
+  const known = markers.get(key);
+  if (known !== undefined) return known;
+  let found: string | null = null;
   try {
-    const env = readFileSync(`/proc/${pid}/environ`);
-    return env.includes(`\0${marker}\0`) || env.subarray(0, marker.length + 1).equals(Buffer.from(`${marker}\0`));
+    const env = readFileSync(`/proc/${p.pid}/environ`);
+    // Empty: a kernel thread, or a process caught inside exec before its new stack is set; not kept.
+    if (env.length === 0) return null;
+    const head = env.subarray(0, name.length + 1).toString('latin1') === `${name}=`;
+    const at = head ? 0 : env.indexOf(`\0${name}=`) + 1;
+    if (head || at > 0) {
+      const end = env.indexOf(0, at);
+      found = env.subarray(at, end === -1 ? undefined : end).toString('latin1');
+    }
   } catch {
-    return false;
+    // Unreadable: not ours (EACCES), or without a memory of its own any more (ESRCH: a zombie, or a
+    // process on its way out), where no marker can be read now or later. Kept as well.
+    found = null;
   }
+  if (markers.size > 20_000) markers.clear();
+  markers.set(key, found);
+  return found;
+}
+
+/** True when the process's environment holds `marker` (NAME=value). Unreadable (not ours): false. */
+export function hasEnvMarker(p: ProcInfo, marker: string): boolean {
+  return markerOf(p, marker.slice(0, marker.indexOf('='))) === marker;
 }
 
 /**
@@ -101,7 +132,7 @@ export function familyOf(leader: number, marker: string | undefined, leaderReape
     }
   }
   if (marker) {
-    for (const p of all) if (!found.has(p.pid) && p.pid !== process.pid && hasEnvMarker(p.pid, marker)) add(p);
+    for (const p of all) if (!found.has(p.pid) && p.pid !== process.pid && hasEnvMarker(p, marker)) add(p);
   }
   return [...found.values()].filter((p) => p.state !== 'Z' && p.state !== 'X');
 }
@@ -140,40 +171,139 @@ export interface TcpSocket {
   inode: string;
 }
 
+export interface UdpSocket {
+  /** host:port, as in TCP's tables: "127.0.0.1:40001", "0.0.0.0:40001", "[::]:40001". */
+  local: string;
+  port: number;
+  inode: string;
+}
+
 const TCP_STATES: Record<string, string> = {
   '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT',
   '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0A': 'LISTEN', '0B': 'CLOSING',
 };
 
-/** The machine's TCP sockets (v4 and v6) from /proc/net/tcp*, or undefined off Linux. */
-export function tcpSockets(): TcpSocket[] | undefined {
+/**
+ * Socket inodes known to be Unix sockets (a program's stdin, stdout and stderr are socket pairs):
+ * an inode names one socket for its life, so the answer is kept, and a program that holds nothing
+ * else (one still starting, say) costs no look at the TCP tables at all.
+ */
+const unixInodes = new Set<string>();
+
+/** The inodes that are not known Unix sockets; the unknown ones are looked up in /proc/net/unix first. */
+function inetCandidates(inodes: Set<string>): Set<string> {
+  const unknown = [...inodes].filter((i) => !unixInodes.has(i));
+  if (unknown.length === 0) return new Set();
+  try {
+    const text = readFileSync('/proc/net/unix', 'latin1');
+    if (unixInodes.size > 50_000) unixInodes.clear();
+    for (const i of unknown) {
+      const word = ` ${i}`;
+      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+        const from = text.lastIndexOf('\n', at) + 1;
+        const to = text.indexOf('\n', at);
+        if (text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/)[6] === i) unixInodes.add(i);
+      }
+    }
+  } catch {
+    // no table: every socket is a candidate
+  }
+  return new Set(unknown.filter((i) => !unixInodes.has(i)));
+}
+
+/**
+ * The rows of /proc/net/{tcp,udp}{,6} whose inode is one of `inodes`, split into columns, or undefined
+ * off Linux. A busy machine's table holds thousands of rows (TIME_WAIT ones too), reading one costs
+ * milliseconds, and the checker looks every few milliseconds while a server settles: Unix sockets are
+ * left out first, the v6 table is read only for inodes the v4 one does not hold, and only the rows
+ * asked for are found (an inode is looked up as a word, then checked in its column) and decoded.
+ */
+function socketRows(kind: 'tcp' | 'udp', inodes: Set<string>): string[][] | undefined {
   if (!hasProc) return undefined;
-  const out: TcpSocket[] = [];
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+  const rows: string[][] = [];
+  const wanted = inetCandidates(inodes);
+  for (const table of [`/proc/net/${kind}`, `/proc/net/${kind}6`]) {
+    if (wanted.size === 0) break;
     let text: string;
     try {
-      text = readFileSync(table, 'utf8');
+      text = readFileSync(table, 'latin1');
     } catch {
       continue;
     }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      const [local, remote, st, inode] = [cols[1], cols[2], cols[3], cols[9]];
-      if (!local || !remote || !st || !inode) continue;
-      const l = decodeAddress(local);
-      const r = decodeAddress(remote);
-      out.push({ local: l.text, remote: r.text, localPort: l.port, remotePort: r.port, state: TCP_STATES[st] ?? st, inode });
+    for (const inode of [...wanted]) {
+      const word = ` ${inode} `;
+      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+        const from = text.lastIndexOf('\n', at) + 1;
+        const to = text.indexOf('\n', at);
+        const cols = text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/);
+        if (cols[9] === inode) {
+          rows.push(cols);
+          wanted.delete(inode);
+        }
+      }
     }
   }
-  return out;
+  return rows;
+}
+
+/** Bytes the kernel holds for one end of a loopback TCP connection, from /proc/net/tcp. */
+export interface TcpQueues {
+  /** Sent or waiting to be sent, not yet acknowledged by the other end. */
+  send: number;
+  /** Arrived, not yet read by the program. */
+  receive: number;
+}
+
+/**
+ * The kernel's queues of both ends of a v4 TCP connection between two ports of this machine, read in
+ * one look (so no byte is counted in both ends), or undefined when /proc cannot say or either end is
+ * missing. Only the rows that hold the first port's hex are split.
+ */
+export function connectionQueues(portA: number, portB: number): { a: TcpQueues; b: TcpQueues } | undefined {
+  if (!hasProc) return undefined;
+  let text: string;
+  try {
+    text = readFileSync('/proc/net/tcp', 'latin1');
+  } catch {
+    return undefined;
+  }
+  const hex = (p: number) => `:${p.toString(16).toUpperCase().padStart(4, '0')}`;
+  const [ha, hb] = [hex(portA), hex(portB)];
+  let a: TcpQueues | undefined;
+  let b: TcpQueues | undefined;
+  const word = `${ha} `;
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+    const from = text.lastIndexOf('\n', at) + 1;
+    const to = text.indexOf('\n', at);
+    const [, local, remote, , queues] = text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/);
+    if (!local || !remote || !queues) continue;
+    const [tx = '0', rx = '0'] = queues.split(':');
+    const q = { send: parseInt(tx, 16), receive: parseInt(rx, 16) };
+    if (local.endsWith(ha) && remote.endsWith(hb)) a = q;
+    if (local.endsWith(hb) && remote.endsWith(ha)) b = q;
+  }
+  return a && b ? { a, b } : undefined;
 }
 
 /** The TCP sockets held open by these processes, or undefined when /proc cannot say. */
 export function socketsOf(pids: number[]): TcpSocket[] | undefined {
-  const table = tcpSockets();
-  if (!table) return undefined;
-  const inodes = socketInodes(pids);
-  return table.filter((s) => inodes.has(s.inode));
+  const rows = socketRows('tcp', hasProc ? socketInodes(pids) : new Set());
+  return rows?.flatMap(([, local, remote, st, , , , , , inode]) => {
+    if (!local || !remote || !st || !inode) return [];
+    const l = decodeAddress(local);
+    const r = decodeAddress(remote);
+    return [{ local: l.text, remote: r.text, localPort: l.port, remotePort: r.port, state: TCP_STATES[st] ?? st, inode }];
+  });
+}
+
+/** The UDP sockets held by these processes, or undefined when /proc cannot say. */
+export function udpSocketsOf(pids: number[]): UdpSocket[] | undefined {
+  const rows = socketRows('udp', hasProc ? socketInodes(pids) : new Set());
+  return rows?.flatMap(([, local, , , , , , , , inode]) => {
+    if (!local || !inode) return [];
+    const l = decodeAddress(local);
+    return [{ local: l.text, port: l.port, inode }];
+  });
 }
 
 /** The TCP addresses (host:port) a process is listening on, or undefined when /proc cannot say. */

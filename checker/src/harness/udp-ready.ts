@@ -5,12 +5,11 @@
 // prints no ready line is told so within a second.
 
 import dgram from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import type { CheckContext, RunningServer } from './check.ts';
 import { CheckFailure } from './errors.ts';
 import { quote } from './bytes.ts';
 import { crashHint } from './crash.ts';
-import { hasProc, socketInodes } from './proc.ts';
+import { hasProc, udpSocketsOf } from './proc.ts';
 import type { Program } from './program.ts';
 import { timing } from './timing.ts';
 
@@ -23,53 +22,6 @@ const READY = /^listening on (\S+):(\d+)\s*$/;
 const BOUND_WITHOUT_READY_MS = 2000;
 const BOUND_SAMPLES = 15;
 const SAMPLE_MS = 100;
-
-export interface UdpSocketEntry {
-  /** host:port, as in TCP's tables: "127.0.0.1:40001", "0.0.0.0:40001", "[::]:40001". */
-  local: string;
-  port: number;
-  inode: string;
-}
-
-/** The machine's UDP sockets from /proc/net/udp and udp6, or undefined off Linux. */
-export function udpSockets(): UdpSocketEntry[] | undefined {
-  if (!hasProc) return undefined;
-  const out: UdpSocketEntry[] = [];
-  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
-    let text: string;
-    try {
-      text = readFileSync(table, 'utf8');
-    } catch {
-      continue;
-    }
-    for (const line of text.split('\n').slice(1)) {
-      const cols = line.trim().split(/\s+/);
-      const [local, inode] = [cols[1], cols[9]];
-      if (!local || !inode) continue;
-      out.push({ ...decode(local), inode });
-    }
-  }
-  return out;
-}
-
-/** The UDP sockets held by these processes, or undefined when /proc cannot say. */
-export function udpSocketsOf(pids: number[]): UdpSocketEntry[] | undefined {
-  const table = udpSockets();
-  if (!table) return undefined;
-  const inodes = socketInodes(pids);
-  return table.filter((s) => inodes.has(s.inode));
-}
-
-function decode(hex: string): { local: string; port: number } {
-  const [addr = '', portHex = '0'] = hex.split(':');
-  const port = parseInt(portHex, 16);
-  const v4 = (h: string) => (h.match(/../g) ?? []).map((b) => parseInt(b, 16)).reverse().join('.');
-  if (addr.length === 8) return { local: `${v4(addr)}:${port}`, port };
-  if (/^0+$/.test(addr)) return { local: `[::]:${port}`, port };
-  if (addr.startsWith('0000000000000000FFFF0000')) return { local: `${v4(addr.slice(24))}:${port}`, port };
-  if (addr === '00000000000000000000000001000000') return { local: `[::1]:${port}`, port };
-  return { local: `[${addr}]:${port}`, port };
-}
 
 /**
  * Starts the lesson's UDP server with `args` and waits for its ready line. Fails, saying why, when it
