@@ -1,6 +1,8 @@
 // Errors with stable codes. A CheckFailure is the learner's program doing the wrong thing;
 // a HarnessError is the checker itself failing (never the learner's fault, never a stack trace to them).
 
+import { Deadline } from './deadline.ts';
+
 export type FailureCode =
   | 'WRONG_BYTES' // bytes arrived, but not the expected ones
   | 'TIMEOUT' // nothing (or not enough) arrived before the deadline
@@ -52,10 +54,22 @@ export class HarnessError extends Error {
   }
 }
 
-/** Resolves or rejects with the promise, or rejects with onTimeout() after ms. The timer never outlives the race. */
+/**
+ * Resolves or rejects with the promise, or rejects with onTimeout() after ms (which grow by the time
+ * the machine was too loaded to run anybody: see deadline.ts). The timer never outlives the race.
+ */
 export function withDeadline<T>(promise: Promise<T>, ms: number, onTimeout: () => Error): Promise<T> {
+  const deadline = new Deadline(ms);
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(onTimeout()), ms);
+    let timer: NodeJS.Timeout;
+    const arm = (wait: number): void => {
+      timer = setTimeout(() => {
+        const left = deadline.left();
+        if (left > 0) arm(left);
+        else reject(onTimeout());
+      }, wait);
+    };
+    arm(ms);
     promise.then(
       (v) => {
         clearTimeout(timer);

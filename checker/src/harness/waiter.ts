@@ -1,5 +1,7 @@
 // Waiting for a condition that events make true, with a deadline: the one wait every harness piece uses.
 
+import { Deadline } from './deadline.ts';
+
 export class Waiter {
   private wake: (() => void)[] = [];
 
@@ -10,11 +12,14 @@ export class Waiter {
     for (const f of w) f();
   }
 
-  /** Resolves true as soon as test() holds (re-tested on every notify), false at the deadline. */
+  /**
+   * Resolves true as soon as test() holds (re-tested on every notify), false at the deadline (which
+   * grows by the time the machine was too loaded to run anybody: see deadline.ts).
+   */
   async until(test: () => boolean, ms: number): Promise<boolean> {
-    const deadline = performance.now() + ms;
+    const deadline = new Deadline(ms);
     while (!test()) {
-      const left = deadline - performance.now();
+      const left = deadline.left();
       if (left <= 0) return false;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
