@@ -84,8 +84,7 @@ export const programChecks: CheckDef[] = [
       await challengeOf(ctx, port, 'in-handshake');
       const { peer } = await authenticate(ctx, port, { after: 'hi\n', name: 'talking' });
       await expectServed(peer, 'HI', 'the reply before SIGTERM', 'the right answer', AUTH_HINT);
-      ctx.transcript.note('tester', 'the tester sends SIGTERM to the server');
-      program.signal('SIGTERM');
+      await ctx.signal(program, 'SIGTERM');
       await expectExit(program, 0, 'SIGTERM with two clients connected', this.hint);
     },
   },

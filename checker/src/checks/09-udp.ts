@@ -34,8 +34,7 @@ function signalCheck(sig: 'SIGINT' | 'SIGTERM'): CheckDef {
       const { program, port } = await upperServer(ctx);
       const u = await ctx.udpPeer(port);
       await u.send('a datagram just before the signal');
-      ctx.transcript.note('tester', `the tester sends ${sig} to the server`);
-      program.signal(sig);
+      await ctx.signal(program, sig);
       await expectExit(program, 0, sig, this.hint, timing.signalExit);
     },
   };

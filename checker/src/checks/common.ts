@@ -91,8 +91,7 @@ export function stopsOnSignal(sig: 'SIGINT' | 'SIGTERM'): CheckDef {
     async run(ctx) {
       const { program, port } = sig === 'SIGTERM' ? await ctx.sharedServer() : await ctx.ownServer();
       const c = await ctx.connect(port);
-      ctx.transcript.note('tester', `the tester sends ${sig} to the server`);
-      program.signal(sig);
+      await ctx.signal(program, sig);
       // An open connection must not keep it alive: server.close() alone waits for every client to leave.
       // A server that closes its connections exits in milliseconds; one that waits for its clients
       // to leave would wait forever, so a shorter deadline than a client's exit costs no fairness.

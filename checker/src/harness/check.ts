@@ -30,6 +30,11 @@ export interface CheckDef {
   needs?: string[];
   /** Runs against the server shared by the lesson's checks (started once, restarted after a failure). */
   shared?: boolean;
+  /**
+   * Waits out a long timer of the contract (seconds) whatever the program does: it takes the next
+   * free slot before the checks queued ahead of it, so the lesson's run is not that timer plus the rest.
+   */
+  slow?: boolean;
   /** What to try when this check fails, unless the failure carries its own hint. */
   hint: string;
   run(ctx: CheckContext): Promise<void>;
@@ -191,6 +196,18 @@ export class CheckContext {
    */
   settle(program: Program, within?: number): Promise<Settled> {
     return settle(program, this.closedPeerPorts(), within);
+  }
+
+  /**
+   * Sends a signal the way a person would: to a program that is running, not one halfway through
+   * its start-up or through the event just before. It waits (bounded) until the program is asleep
+   * with no CPU used, so a server that prints its ready line and installs its signal handlers a
+   * statement later (a reasonable order) is never signalled in between, however loaded the machine.
+   */
+  async signal(program: Program, sig: NodeJS.Signals, what = `the tester sends ${sig} to the ${program.label}`): Promise<void> {
+    await settle(program, []);
+    this.transcript.note('tester', what);
+    program.signal(sig);
   }
 
   /** The local ports of this check's tester connections that the tester has closed or reset. */

@@ -280,8 +280,7 @@ export const limitChecks: CheckDef[] = [
       const body = randomBytes(100_000);
       const u = upload('unfinished.bin', body);
       await sendQuiet(busy.peer, ctx, u.subarray(0, u.length - 50_000));
-      ctx.transcript.note('tester', `the tester sends ${sig} to the server`);
-      program.signal(sig);
+      await ctx.signal(program, sig);
       await expectExit(program, 0, `${sig} with two clients connected, one in the middle of an upload`, this.hint);
       idle.peer.destroy();
       busy.peer.destroy();
