@@ -8,6 +8,7 @@ import { hexDiff, isText, showBytes } from './bytes.ts';
 import { timing } from './timing.ts';
 import type { Transcript } from './transcript.ts';
 import { Waiter } from './waiter.ts';
+import { StampedUdpSocket, type UdpEndpoint } from './udp-stamped.ts';
 
 export interface Datagram {
   data: Buffer;
@@ -39,7 +40,7 @@ let groups = 0;
  * (the entry's label carries its number and the other end's port, so none is merged with another).
  */
 export class DatagramSocket {
-  readonly socket: dgram.Socket;
+  readonly socket: UdpEndpoint;
   private readonly queue: Datagram[] = [];
   /** Every datagram this socket received, in order (taken or not). */
   readonly history: Datagram[] = [];
@@ -50,13 +51,15 @@ export class DatagramSocket {
   private error: Error | undefined;
   port = 0;
 
+  /** stamped: arrival times taken by a thread of its own (udp-stamped.ts), for a socket whose timing is judged. */
   constructor(
     readonly name: string,
     protected readonly transcript: Transcript,
+    stamped = false,
   ) {
-    this.socket = dgram.createSocket('udp4');
-    this.socket.on('message', (data, rinfo) => {
-      const d: Datagram = { data, from: { address: rinfo.address, port: rinfo.port }, at: performance.now(), n: ++this.received };
+    this.socket = stamped ? new StampedUdpSocket() : (dgram.createSocket('udp4') as unknown as UdpEndpoint);
+    this.socket.on('message', (data: Buffer, rinfo: dgram.RemoteInfo, at?: number) => {
+      const d: Datagram = { data, from: { address: rinfo.address, port: rinfo.port }, at: at ?? performance.now(), n: ++this.received };
       transcript.received(`${name} #${d.n} from ${showAddress(rinfo.address, rinfo.port)}`, 0, data);
       this.queue.push(d);
       this.history.push(d);

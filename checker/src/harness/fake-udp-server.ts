@@ -30,7 +30,8 @@ export class FakeUdpServer extends DatagramSocket {
   private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(transcript: Transcript) {
-    super('fake', transcript);
+    // Its datagrams' arrival times are judged (a client's resend after --timeout): stamped by a thread of their own.
+    super('fake', transcript, true);
   }
 
   /** Binds 127.0.0.1 at a free port. `created` gets it before it is used, to register its cleanup first. */
