@@ -84,14 +84,16 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
   let sharedTail: Promise<unknown> = Promise.resolve();
   const slots = Math.max(1, opts.parallel ?? 3);
   let free = slots;
-  const waiting: (() => void)[] = [];
-  const acquire = async () => {
-    while (free === 0) await new Promise<void>((r) => waiting.push(r));
+  // The next free slot goes to a slow check first (a long timer of the contract), then in order.
+  const waiting: { slow: boolean; wake: () => void }[] = [];
+  const acquire = async (slow: boolean) => {
+    while (free === 0) await new Promise<void>((wake) => waiting.push({ slow, wake }));
     free--;
   };
   const release = () => {
     free++;
-    waiting.shift()?.();
+    const at = Math.max(0, waiting.findIndex((w) => w.slow));
+    waiting.splice(at, 1)[0]?.wake();
   };
 
   for (const check of checks) {
@@ -103,7 +105,7 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
       p = (async () => {
         // wait for the needs first so a skipped check does not hold a slot
         await Promise.all((check.needs ?? []).map((n) => done.get(n)));
-        await acquire();
+        await acquire(check.slow === true);
         try {
           return await runOne(check);
         } finally {

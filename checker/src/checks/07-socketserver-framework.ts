@@ -59,6 +59,7 @@ export function frameworkCheck(def: Omit<CheckDef, 'target' | 'module' | 'run'> 
     title: def.title,
     hint: def.hint,
     ...(def.needs ? { needs: def.needs } : {}),
+    ...(def.slow ? { slow: true } : {}),
     target: 'module',
     module: MODULE,
     async run(ctx) {

@@ -402,6 +402,7 @@ export const serverClassChecks: CheckDef[] = [
   frameworkCheck({
     id: 'closes-half-open',
     title: 'after finish() the server ends its side, and destroys the socket within 10 s when the client never ends its own',
+    slow: true,
     needs: ['phases-in-order'],
     hint: "After finish(): socket.end() (FIN after pending writes), then a timer: `setTimeout(() => socket.destroy(), 10_000)`, cleared on 'close'. A client that never closes must not hold a socket forever.",
     async run(ctx, host, hint) {

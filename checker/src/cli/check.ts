@@ -92,25 +92,67 @@ function htmlFile(file: string): string {
   return path.resolve(file);
 }
 
-/** Runs the checks, printing as results come in; returns every result. */
+/**
+ * Lessons run at once when several are checked. Their programs are independent (port 0, temporary
+ * folders of their own), and a lesson's run is mostly waiting: two side by side fill the machine's
+ * cores without starving either (deadlines also grow on an overloaded machine: harness/deadline.ts).
+ */
+const LESSONS_AT_ONCE = 2;
+
+/** Runs the checks, printing as results come in (lesson by lesson, in order); returns every result. */
 export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'): Promise<CheckResult[]> {
-  const all: CheckResult[] = [];
-  for (const lesson of run.lessons) {
-    if (print === 'text') console.log(style.bold(`${lesson.lesson}`) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, lesson.lesson)) || '.'})`));
+  const show = (r: CheckResult): void => {
+    if (print === 'text') console.log(formatResult(r, process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}));
+    if (print === 'json') console.log(JSON.stringify(withoutEvents(r)));
+  };
+  // The first lesson's results are printed as they come; the others' wait for their turn.
+  const runs = run.lessons.map((lesson) => ({ lesson, results: [] as CheckResult[], done: false, wake: () => {} }));
+  const startOne = async (r: (typeof runs)[number]): Promise<void> => {
     // The learner's own tree: remember the result, as npm start would (keyed by the content checked).
     const mine = path.resolve(run.root) === lessonsDir;
-    const hash = mine ? hashLesson(path.join(run.root, lesson.lesson)) : '';
-    const results = await runLesson(lesson, {
-      root: run.root,
-      ...(run.only ? { only: run.only } : {}),
-      onResult: (r) => {
-        if (print === 'text') console.log(formatResult(r, process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}));
-        if (print === 'json') console.log(JSON.stringify(withoutEvents(r)));
-      },
-    });
-    if (mine && results.length === lesson.checks.length) recordResults(defaultEnv(), lesson.lesson, hash, results);
-    all.push(...results);
+    const hash = mine ? hashLesson(path.join(run.root, r.lesson.lesson)) : '';
+    try {
+      await runLesson(r.lesson, {
+        root: run.root,
+        ...(run.only ? { only: run.only } : {}),
+        onResult: (res) => {
+          r.results.push(res);
+          r.wake();
+        },
+      });
+      if (mine && r.results.length === r.lesson.checks.length) recordResults(defaultEnv(), r.lesson.lesson, hash, r.results);
+    } finally {
+      r.done = true;
+      r.wake();
+    }
+  };
+  // Started in order, except that the lesson with the most checks starts beside the first one: left
+  // for last it would run alone at the end, on one core.
+  const biggest = runs.slice(1).reduce<(typeof runs)[number] | undefined>((a, r) => (!a || r.lesson.checks.length > a.lesson.checks.length ? r : a), undefined);
+  const queue = biggest ? [runs[0] as (typeof runs)[number], biggest, ...runs.slice(1).filter((r) => r !== biggest)] : [...runs];
+  const worker = async (): Promise<void> => {
+    for (let r = queue.shift(); r; r = queue.shift()) await startOne(r);
+  };
+  const workers = Promise.all(Array.from({ length: Math.min(LESSONS_AT_ONCE, runs.length) }, worker));
+  // A checker bug that stops a worker must not leave the printing below waiting for lessons never run.
+  workers.catch(() => {
+    for (const r of runs) {
+      r.done = true;
+      r.wake();
+    }
+  });
+  const all: CheckResult[] = [];
+  for (const r of runs) {
+    if (print === 'text') console.log(style.bold(`${r.lesson.lesson}`) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, r.lesson.lesson)) || '.'})`));
+    let shown = 0;
+    for (;;) {
+      while (shown < r.results.length) show(r.results[shown++] as CheckResult);
+      if (r.done) break;
+      await new Promise<void>((wake) => (r.wake = wake));
+    }
+    all.push(...r.results);
   }
+  await workers;
   return all;
 }
 
