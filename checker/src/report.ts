@@ -181,6 +181,10 @@ function failureSections(r: CheckResult, width?: number): Section[] {
   const legend = tr('(→ tester sent, ← tester received, │ chunk boundary)', '(→ 检查器发出，← 检查器收到，│ 数据块边界)');
   if (r.transcript) out.push(block(`${style.bold(tr('transcript', '记录'))} ${style.dim(legend)}`, r.transcript, 'tail', tr('transcript', '记录')));
   if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))}${tr(' ', '')}`) });
+  if (r.seed !== undefined) {
+    const again = `npm run check -- ${r.lesson.slice(0, 2)} --only ${r.id} --seed ${r.seed}`;
+    out.push({ kind: 'fixed', lines: wrap(style.dim(tr(`seed ${r.seed}: the same cuts again with \`${again}\``, `种子 ${r.seed}：用 \`${again}\` 重放同样的切分`))) });
+  }
   return out;
 }
 

@@ -6,6 +6,7 @@ import { CheckFailure, withDeadline } from './harness/errors.ts';
 import { timing } from './harness/timing.ts';
 import type { TranscriptEvent } from './harness/transcript.ts';
 import { STAYS_ALIVE } from './checks/common.ts';
+import { Choices, DEFAULT_SEED, seedFor } from './harness/choices.ts';
 
 export type Status = 'pass' | 'fail' | 'skip';
 
@@ -25,6 +26,8 @@ export interface CheckResult {
   /** The conversation as data, for the HTML report: the whole kept transcript of a failure, the first and newest entries of a pass. */
   events?: TranscriptEvent[];
   durationMs: number;
+  /** For a check whose adversarial choices are seeded: the run's seed (`--seed N` replays it). */
+  seed?: number;
 }
 
 /** Entries of a passing check's transcript kept in its result (a failure keeps all the transcript keeps). */
@@ -37,6 +40,8 @@ export interface RunOptions {
   only?: string[];
   /** Called as each result is known, in the lessons' order of checks. */
   onResult?: (r: CheckResult) => void;
+  /** The seed of the checks' adversarial choices (DEFAULT_SEED when not given). */
+  seed?: number;
   /** How many checks with programs of their own run at once beside the shared lane. */
   parallel?: number;
   /**
@@ -75,7 +80,11 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
       }
     }
     if (opts.signal?.aborted) return cancelled(check);
-    const result = await execute(lesson, check, opts.root, shared, liveContexts, opts.signal);
+    const seed = opts.seed ?? DEFAULT_SEED;
+    const result = await execute(lesson, check, opts.root, shared, liveContexts, opts.signal, (ctx) => {
+      ctx.choices = new Choices({ seed: seedFor(seed, check.id) });
+    });
+    if (check.explores) result.seed = seed;
     if (check.shared && result.status === 'fail') await shared.discard();
     return result;
   };
@@ -146,9 +155,19 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
   return results;
 }
 
-async function execute(lessonChecks: LessonChecks, check: CheckDef, root: string, shared: SharedServer, liveContexts: Set<CheckContext>, signal?: AbortSignal): Promise<CheckResult> {
+/** Runs one check in a context of its own; `prepare` sets its choices (and a host pool) before it runs. */
+export async function execute(
+  lessonChecks: LessonChecks,
+  check: CheckDef,
+  root: string,
+  shared: SharedServer,
+  liveContexts: Set<CheckContext>,
+  signal?: AbortSignal,
+  prepare?: (ctx: CheckContext) => void,
+): Promise<CheckResult> {
   const lesson = lessonChecks.lesson;
   const ctx = new CheckContext(root, lesson, shared, lessonChecks.server);
+  prepare?.(ctx);
   liveContexts.add(ctx);
   // A cancel kills what the check started at once; the check then ends on its own (its waits see the
   // closed sockets and dead programs, or their deadlines), and its result is dropped.

@@ -27,7 +27,7 @@ function describePushes(data: Buffer, plan: FeedPlan): string {
   return sizes.length === 1 ? 'in one push' : `in ${sizes.length.toLocaleString('en-US')} pushes of ${shown} bytes`;
 }
 
-interface Case {
+export interface Case {
   /** The bytes, as a person would read them: `"ok\n" + 65,537 × "a" + "\n"`. */
   what: string;
   data: Buffer | string;
@@ -92,16 +92,77 @@ async function runCase(ctx: CheckContext, host: ModuleHost, c: Case, hint: strin
   if (error.at < c.tooLongAt) fail(`LineTooLongError came from ${atName(error.at)}, before the line was over the limit`);
 }
 
+/**
+ * What the README's API makes of `data` pushed in these chunks: each line with the push that
+ * completes it, and the push that proves a line too long (nothing after it). The fixed cases below
+ * agree with it (the checker's tests say so), so a case cut anywhere by the seed is judged by it.
+ */
+export function expectedFeed(data: Buffer, cuts: number[], end: boolean): Pick<Case, 'lines' | 'tooLongAt'> {
+  const chunks = chunksOf(data, { cuts });
+  const lines: Case['lines'] = [];
+  let kept = Buffer.alloc(0);
+  for (const [at, chunk] of chunks.entries()) {
+    kept = Buffer.concat([kept, chunk]);
+    for (let nl = kept.indexOf(10); nl !== -1; nl = kept.indexOf(10)) {
+      const raw = kept.subarray(0, nl);
+      const line = raw.at(-1) === 13 ? raw.subarray(0, -1) : raw;
+      if (line.length > LIMIT) return { lines, tooLongAt: at };
+      lines.push([line.toString('utf8'), at]);
+      kept = kept.subarray(nl + 1);
+    }
+    // Not over while the bytes kept could still end in \r\n: a last \r is not counted yet.
+    if (kept.length - (kept.at(-1) === 13 ? 1 : 0) > LIMIT) return { lines, tooLongAt: at };
+  }
+  if (end && kept.length > 0) lines.push([kept.toString('utf8'), 'end']);
+  return { lines };
+}
+
+/** Where a seed may cut a case's bytes: anywhere, or next to the places where splitters go wrong. */
+function hotSpots(data: Buffer): number[] {
+  const spots = new Set<number>();
+  for (let i = 0; i < data.length; i++) {
+    const b = data[i] ?? 0;
+    if (b === 10 || b === 13 || (b & 0xc0) === 0x80) spots.add(i);
+    if (spots.size > 64) break;
+  }
+  if (data.length > LIMIT) spots.add(LIMIT);
+  return [...spots];
+}
+
+/** The case's bytes again, cut where the check's choices say (up to 6 cuts, many next to a \n, \r, a character's middle or the limit). */
+function seededCase(ctx: CheckContext, c: Case): Case {
+  const data = typeof c.data === 'string' ? Buffer.from(c.data, 'utf8') : c.data;
+  const hot = hotSpots(data);
+  const cuts = new Set<number>();
+  const count = ctx.choices.below(7);
+  for (let i = 0; i < count && data.length > 1; i++) {
+    const near = hot.length > 0 && ctx.choices.below(2) === 1;
+    const at = near ? (hot[ctx.choices.below(hot.length)] ?? 0) + ctx.choices.below(5) - 2 : 1 + ctx.choices.below(data.length - 1);
+    if (at > 0 && at < data.length) cuts.add(at);
+  }
+  const sorted = [...cuts].sort((a, b) => a - b);
+  const end = c.plan?.end ?? false;
+  return { what: `${c.what} (${sorted.length ? `cut by the seed at ${sorted.join(', ')}` : 'the seed made no cut'})`, data, plan: { cuts: sorted, ...(end ? { end } : {}) }, ...expectedFeed(data, sorted, end) };
+}
+
+/** The fixed cases of each splitter check, by id (the checker's tests hold expectedFeed to them). */
+export const fixedCases = new Map<string, () => Case[]>();
+
 function moduleCheck(def: Omit<CheckDef, 'target' | 'module' | 'run'> & { cases: () => Case[] }): CheckDef {
+  fixedCases.set(def.id, def.cases);
   return {
     id: def.id,
     title: def.title,
     hint: def.hint,
     target: 'module',
     module: MODULE,
+    explores: true,
     async run(ctx) {
       const host = await ctx.moduleHost(MODULE, DRIVER);
-      for (const c of def.cases()) await runCase(ctx, host, c, def.hint);
+      const cases = def.cases();
+      if (!ctx.exploring) for (const c of cases) await runCase(ctx, host, c, def.hint);
+      // Then each case's bytes once more, cut where the seed says (`--explore` tries many seeds).
+      for (const c of cases) await runCase(ctx, host, seededCase(ctx, c), def.hint);
     },
   };
 }

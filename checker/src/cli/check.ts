@@ -6,13 +6,14 @@ import { allLessons, findLesson, findRoot, lessonFoldersIn, lessonsDir, repoRoot
 import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { defaultEnv, hashLesson, recordResults } from '../progress.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
-import { formatResult, summaryLine } from '../report.ts';
+import { formatFailure, formatResult, summaryLine } from '../report.ts';
 import { style } from './style.ts';
 import { writeHtmlReport } from '../html/index.ts';
 import { tr } from '../i18n/lang.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
 export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json] [--html FILE]
+                        [--seed N | --explore N]
 
 Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them, and prints
 every failure in full (npm start folds a long one to fit the screen).
@@ -28,6 +29,11 @@ every failure in full (npm start folds a long one to fit the screen).
   --html FILE  also write every check of the run to FILE as one self-contained web
                page, failures first: each conversation as a sequence diagram, the
                expected bytes beside what arrived, the hint (it loads nothing)
+  --seed N     where the checks that cut bytes adversarially cut them (the seed a
+               failure names; default 1, so plain runs are the same every time)
+  --explore N  run those checks N times each with fresh seeds, and report every one
+               that fails: its first failing seed, and that failure shrunk to the
+               fewest, earliest cuts that still fail
   -h, --help   this text
 Exit code: 0 when every selected check passed, 1 when one failed, 2 on a usage error.`;
 
@@ -35,6 +41,7 @@ export interface CheckRun {
   root: string;
   lessons: LessonChecks[];
   only?: string[];
+  seed?: number;
 }
 
 export const checkSpec = {
@@ -45,12 +52,22 @@ export const checkSpec = {
     json: { type: 'boolean', default: false },
     html: { type: 'string' },
     only: { type: 'string', multiple: true },
+    seed: { type: 'string' },
+    explore: { type: 'string' },
     ...helpOption,
   },
   positionals: true,
 } as const satisfies CommandSpec;
 
-export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html?: string; help: boolean; note?: string } {
+/** A whole number for an option, or a usage error naming the option. */
+function wholeNumber(name: string, raw: string | undefined, min: number): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n) || n < min) throw new UsageError(`--${name} takes a whole number${min > 0 ? ` from ${min}` : ''}, not "${raw}"`, usageOf(checkSpec));
+  return n;
+}
+
+export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html?: string; help: boolean; note?: string; explore?: number } {
   const { values, positionals } = parseCommand(checkSpec, argv);
   if (values.help) return { root: lessonsDir, lessons: [], json: false, help: true };
   let lessons = positionals.length ? positionals.map((p) => findLesson(p)) : allLessons;
@@ -73,10 +90,19 @@ export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html
     // Lessons without any of the checks asked for are not run at all.
     lessons = lessons.filter((l) => l.checks.some((c) => values.only?.includes(c.id)));
   }
+  const seed = wholeNumber('seed', values.seed, 0);
+  const explore = wholeNumber('explore', values.explore, 1);
+  if (seed !== undefined && explore !== undefined) throw new UsageError('--seed replays one run and --explore tries fresh seeds: give one of them', usageOf(checkSpec));
+  if (explore !== undefined && !lessons.some((l) => l.checks.some((c) => c.explores))) {
+    const which = allLessons.filter((l) => l.checks.some((c) => c.explores)).map((l) => l.lesson.slice(0, 2));
+    throw new UsageError(`no check of ${lessons.map((l) => l.lesson).join(', ')} draws its cuts from a seed; those of ${which.join(', ')} do`, usageOf(checkSpec));
+  }
   return {
     root,
     lessons,
     json: values.json,
+    ...(seed !== undefined ? { seed } : {}),
+    ...(explore !== undefined ? { explore } : {}),
     ...(values.html !== undefined ? { html: htmlFile(values.html) } : {}),
     help: false,
     ...(values.only ? { only: values.only } : {}),
@@ -115,6 +141,7 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
       await runLesson(r.lesson, {
         root: run.root,
         ...(run.only ? { only: run.only } : {}),
+        ...(run.seed !== undefined ? { seed: run.seed } : {}),
         onResult: (res) => {
           r.results.push(res);
           r.wake();
@@ -169,6 +196,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
     return 0;
   }
   if (run.note) console.error(style.dim(run.note));
+  if (run.explore !== undefined) return exploreCommand(run, run.explore, run.json);
   const t0 = performance.now();
   const results = await runChecks(run, run.json ? 'json' : 'text');
   if (!run.json) {
@@ -187,4 +215,44 @@ export async function checkCommand(argv: string[]): Promise<number> {
     (run.json ? console.error : console.log)(`the page: ${run.html}`);
   }
   return results.length > 0 && results.every((r) => r.status === 'pass') ? 0 : 1;
+}
+
+/** `--explore N`: every seeded check of the lessons N times with fresh seeds; exit 1 when a seed fails. */
+async function exploreCommand(run: CheckRun, n: number, json: boolean): Promise<number> {
+  const { exploreLesson } = await import('../explore.ts');
+  let found = 0;
+  for (const lesson of run.lessons) {
+    if (!lesson.checks.some((c) => c.explores)) continue;
+    const tty = process.stderr.isTTY && !json;
+    const report = await exploreLesson(lesson, {
+      root: run.root,
+      runs: n,
+      ...(run.only ? { only: run.only } : {}),
+      onProgress: (id, done, of) => {
+        if (tty) process.stderr.write(`\r\x1b[K${style.dim(`exploring ${lesson.lesson} ${id}: ${done}/${of}`)}`);
+        else if (done === of && !json) console.error(style.dim(`explored ${lesson.lesson} ${id}: ${of} seeds`));
+      },
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    found += report.findings.length;
+    if (json) {
+      for (const f of report.findings) console.log(JSON.stringify({ lesson: f.lesson, id: f.id, title: f.title, seed: f.seed, failedSeeds: f.failedSeeds, tried: f.tried, draws: f.draws, shrinkRuns: f.shrinkRuns, smallest: withoutEvents(f.smallest) }));
+      console.log(JSON.stringify({ lesson: report.lesson, explored: report.checks, skipped: report.skipped, findings: report.findings.length, runs: report.runs, ms: report.ms }));
+      continue;
+    }
+    const secs = (report.ms / 1000).toFixed(1);
+    console.log(style.bold(lesson.lesson) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, lesson.lesson)) || '.'}): ${plural(report.checks.length, 'check')}, ${plural(n, 'seed')} each, ${plural(report.runs, 'run')} with shrinking, ${secs} s`));
+    for (const s of report.skipped) console.log(`  - ${s.id}: not explored, ${s.why}`);
+    for (const f of report.findings) {
+      console.log(`  ${style.red('✗')} ${f.title}: ${f.failedSeeds} of ${plural(f.tried, 'seed')} fail; the first, ${f.seed}, shrunk in ${plural(f.shrinkRuns, 'run')} to:`);
+      console.log(formatFailure(f.smallest, process.stdout.isTTY ? process.stdout.columns : undefined).replace(/^/gm, '    '));
+      console.log(style.dim(`    the first failing run again: npm run check -- ${f.lesson.slice(0, 2)} --only ${f.id} --seed ${f.seed}`));
+    }
+    if (report.findings.length === 0) console.log(`  ${style.green('✓')} no seed failed`);
+  }
+  return found === 0 ? 0 : 1;
+}
+
+function plural(n: number, word: string): string {
+  return `${n.toLocaleString('en-US')} ${word}${n === 1 ? '' : 's'}`;
 }

@@ -12,6 +12,7 @@ import { Peer } from './peer.ts';
 import { startProgram, type Program } from './program.ts';
 import { startServer } from './ready.ts';
 import { settle, type Settled } from './settle.ts';
+import { Choices, DEFAULT_SEED } from './choices.ts';
 import { Transcript } from './transcript.ts';
 
 export interface CheckDef {
@@ -35,6 +36,11 @@ export interface CheckDef {
    * free slot before the checks queued ahead of it, so the lesson's run is not that timer plus the rest.
    */
   slow?: boolean;
+  /**
+   * Its adversarial choices (where bytes are cut into pushes or writes) come from ctx.choices: the
+   * result names the seed, `--seed N` replays it, and `--explore N` tries N fresh seeds on it.
+   */
+  explores?: boolean;
   /** What to try when this check fails, unless the failure carries its own hint. */
   hint: string;
   run(ctx: CheckContext): Promise<void>;
@@ -147,6 +153,20 @@ export class SharedServer {
   private starting: (() => Promise<void>)[] = [];
 }
 
+/** Module hosts kept across many runs of a check (exploring); close() kills every one it started. */
+export class HostPool {
+  readonly hosts = new Map<string, ModuleHost>();
+  readonly kills: (() => Promise<void>)[] = [];
+  /** Forgets a host that may be in a bad state (after a failure): the next run starts a fresh one. */
+  drop(host: ModuleHost): void {
+    for (const [k, h] of this.hosts) if (h === host) this.hosts.delete(k);
+  }
+  async close(): Promise<void> {
+    this.hosts.clear();
+    await Promise.all(this.kills.splice(0).map((k) => k().catch(() => {})));
+  }
+}
+
 export class CheckContext {
   readonly transcript = new Transcript();
   private readonly cleanups: (() => Promise<void> | void)[] = [];
@@ -155,6 +175,15 @@ export class CheckContext {
   private readonly peerList: Peer[] = [];
   /** The programs this check started or used, for the diagnosis of a failure (a busy loop, say). */
   readonly programs = new Set<Program>();
+  /** Where the check's adversarial choices come from (set by the runner: a seed, or draws to replay). */
+  choices = new Choices({ seed: DEFAULT_SEED });
+  /** Set while exploring: a check runs only its seeded cases (its fixed ones do not depend on the seed). */
+  exploring = false;
+  /**
+   * Module hosts to reuse, by module and driver, instead of starting one per call of moduleHost():
+   * exploring runs a check hundreds of times. The pool's owner kills them; plain runs have none.
+   */
+  hostPool: HostPool | undefined;
 
   constructor(
     readonly root: string,
@@ -256,8 +285,19 @@ export class CheckContext {
   }
 
   /** The checker's driver (checker/src/drivers/...) with the lesson's module loaded, in a process of its own. */
-  moduleHost(module: string, driver: string, label?: string): Promise<ModuleHost> {
-    return ModuleHost.start({ root: this.root, lesson: this.lesson, module, driver, transcript: this.transcript, ...(label ? { label } : {}) }, (c) => this.defer(c));
+  async moduleHost(module: string, driver: string, label?: string): Promise<ModuleHost> {
+    const key = `${module}\0${driver}`;
+    const pool = this.hostPool;
+    const pooled = pool?.hosts.get(key);
+    if (pooled && pooled.program.exit === undefined) {
+      pooled.program.retarget(this.transcript);
+      this.programs.add(pooled.program);
+      return pooled;
+    }
+    const host = await ModuleHost.start({ root: this.root, lesson: this.lesson, module, driver, transcript: this.transcript, ...(label ? { label } : {}) }, (c) => (pool ? pool.kills.push(c) : this.defer(c)));
+    pool?.hosts.set(key, host);
+    this.programs.add(host.program);
+    return host;
   }
 
   async fakeServer(): Promise<FakeServer> {

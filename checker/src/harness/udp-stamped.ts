@@ -36,6 +36,9 @@ parentPort.on('message', (m) => {
 });
 `;
 
+/** What a send on a closed socket says (as dgram's own would, in words). */
+const CLOSED = 'the socket is closed';
+
 type FromWorker =
   | { type: 'message'; data: Uint8Array; address: string; port: number; at: number }
   | { type: 'error'; code?: string; message: string }
@@ -98,8 +101,8 @@ export class StampedUdpSocket extends EventEmitter {
   }
 
   send(bytes: Buffer, port: number, address: string, done: (err: Error | null) => void): void {
-    if (this.closed) return done(Object.assign(new Error('Not running'), { code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' }));
-    void this.ask({ type: 'send', data: bytes, port, address }).then((m) => done(m.type === 'sent' && m.code ? Object.assign(new Error(m.code), { code: m.code }) : null));
+    if (this.closed) return done(new Error(CLOSED));
+    void this.ask({ type: 'send', data: bytes, port, address }).then((m) => done(m.type === 'sent' && m.code ? new Error(m.code) : null));
   }
 
   close(): void {
@@ -110,7 +113,7 @@ export class StampedUdpSocket extends EventEmitter {
   private finish(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const w of this.waiting.values()) w({ type: 'sent', id: 0, code: 'ERR_SOCKET_DGRAM_NOT_RUNNING' });
+    for (const w of this.waiting.values()) w({ type: 'sent', id: 0, code: CLOSED });
     this.waiting.clear();
     void this.worker.terminate();
     this.emit('close');
