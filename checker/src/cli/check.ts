@@ -24,7 +24,8 @@ every failure in full (npm start folds a long one to fit the screen).
                is a usage error that lists the lesson's ids
   --json       one JSON object per line and check instead of the report: lesson, id,
                title, target (server|client), status (pass|fail|skip), durationMs,
-               and for a failure code, message, expected, actual, hint, transcript.
+               and for a failure code, message, expected, actual, hint, transcript;
+               seed for a check whose cuts are seeded.
                Use \`npm run -s check\` so npm adds no lines of its own.
   --html FILE  also write every check of the run to FILE as one self-contained web
                page, failures first: each conversation as a sequence diagram, the
