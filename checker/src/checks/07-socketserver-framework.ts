@@ -126,11 +126,15 @@ export function describeEvents(events: Ev[], max = 30): string {
   return lines.length > max ? [...lines.slice(0, max - 3), `  … ${lines.length - max + 3} more`].join('\n') : lines.join('\n') || '  (nothing recorded)';
 }
 
-/** The driver's stderr must hold exactly one line for this client, the handler error with this message, and no stack trace. */
-export async function expectHandlerErrorLine(host: ModuleHost, port: number, message: string, hint: string): Promise<void> {
+/**
+ * The driver's stderr must hold exactly one line for this client, the handler error with this
+ * message, and no stack trace. `since`: how many stderr lines there were before the client
+ * connected; only the later ones are its own (a client port may be reused by a later connection).
+ */
+export async function expectHandlerErrorLine(host: ModuleHost, port: number, message: string, hint: string, since: number): Promise<void> {
   const want = `127.0.0.1:${port} handler error: ${message}`;
   const program = host.program;
-  const mine = () => program.stderrLines.filter((l) => new RegExp(`:${port}\\b`).test(l));
+  const mine = () => program.stderrLines.slice(since).filter((l) => new RegExp(`:${port}\\b`).test(l));
   await program.until(() => mine().some((l) => l.trim() === want), timing.reply);
   const lines = mine().filter((l) => l.trim() !== '');
   const stack = program.stderrLines.some((l) => STACK_LINE.test(l));

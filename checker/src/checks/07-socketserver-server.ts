@@ -86,9 +86,10 @@ export const serverClassChecks: CheckDef[] = [
           const how = throwSync ? 'throws' : 'rejects after an await';
           const server = await startRemote(host, kind, { handler: 'phases', throwIn: 'handle', throwFor: [1, 2], throwSync });
           for (const n of [1, 2]) {
+            const since = host.program.stderrLines.length;
             const c = await ctx.connect(server.port);
             await expectLinesThenClose(c, ['setup start', 'setup end', 'handle start', 'finish start', 'finish end'], `handler #${n}, whose handle() ${how}, on ${kind}`, hint);
-            await expectHandlerErrorLine(host, c.localPort, `boom in handle #${n}`, hint);
+            await expectHandlerErrorLine(host, c.localPort, `boom in handle #${n}`, hint, since);
           }
           const next = await ctx.connect(server.port);
           await expectLinesThenClose(next, ASYNC_PHASES, `the next handler, after two that threw, on ${kind}`, 'The server goes on after a handler failed: catch the error per connection, never let it end the loop.');
@@ -106,9 +107,10 @@ export const serverClassChecks: CheckDef[] = [
         for (const throwSync of [true, false]) {
           const how = throwSync ? 'throws' : 'rejects after an await';
           const server = await startRemote(host, kind, { handler: 'phases', throwIn: 'setup', throwFor: [1], throwSync });
+          const since = host.program.stderrLines.length;
           const c = await ctx.connect(server.port);
           await expectLinesThenClose(c, ['setup start', 'finish start', 'finish end'], `handler #1, whose setup() ${how}, on ${kind}`, hint);
-          await expectHandlerErrorLine(host, c.localPort, 'boom in setup #1', hint);
+          await expectHandlerErrorLine(host, c.localPort, 'boom in setup #1', hint, since);
           const next = await ctx.connect(server.port);
           await expectLinesThenClose(next, ASYNC_PHASES, `the next handler on ${kind}`, 'The server goes on after a handler failed.');
         }
