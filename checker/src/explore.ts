@@ -57,11 +57,9 @@ export async function exploreLesson(lesson: LessonChecks, opts: ExploreOptions):
   const shared = new SharedServer(opts.root, lesson.lesson, lesson.server);
   const live = new Set<CheckContext>();
   const pool = new HostPool();
-  const once = async (check: CheckDef, choices: () => Choices): Promise<{ result: CheckResult; drawn: number[] }> => {
-    let used: Choices | undefined;
+  const once = async (check: CheckDef, choices: Choices): Promise<{ result: CheckResult; drawn: number[] }> => {
     const result = await execute(lesson, check, opts.root, shared, live, undefined, (ctx) => {
-      used = choices();
-      ctx.choices = used;
+      ctx.choices = choices;
       ctx.hostPool = pool;
       ctx.exploring = true;
     });
@@ -69,7 +67,7 @@ export async function exploreLesson(lesson: LessonChecks, opts: ExploreOptions):
     // A pooled host that died or hung (a stuck call kills it) is replaced by the next moduleHost();
     // a shared server that failed a check is restarted, as in a plain run.
     if (result.status !== 'pass' && check.shared) await shared.discard();
-    return { result, drawn: used?.drawn ?? [] };
+    return { result, drawn: choices.drawn };
   };
   try {
     for (const check of checks) {
@@ -82,7 +80,7 @@ export async function exploreLesson(lesson: LessonChecks, opts: ExploreOptions):
       let failedSeeds = 0;
       for (let i = 0; i < opts.runs; i++) {
         const seed = opts.seeds?.[i % opts.seeds.length] ?? randomInt(2 ** 31);
-        const { result, drawn } = await once(check, () => new Choices({ seed: seedFor(seed, check.id) }));
+        const { result, drawn } = await once(check, new Choices({ seed: seedFor(seed, check.id) }));
         if (result.status === 'fail') {
           failedSeeds++;
           first ??= { seed, result, drawn };
@@ -91,18 +89,16 @@ export async function exploreLesson(lesson: LessonChecks, opts: ExploreOptions):
       }
       if (!first) continue;
       const code = first.result.code;
+      // shrink() keeps a candidate exactly when it fails, so the last failure seen is the smallest's.
       let smallest = first.result;
       const shrunk = await shrink(first.drawn, async (draws) => {
-        const { result } = await once(check, () => new Choices({ replay: draws }));
+        const { result } = await once(check, new Choices({ replay: draws }));
         if (result.status === 'fail' && result.code === code) {
           smallest = result;
           return true;
         }
         return false;
       });
-      // The last failing try is not always the smallest one: run the smallest once more for its message.
-      const again = await once(check, () => new Choices({ replay: shrunk.draws }));
-      if (again.result.status === 'fail') smallest = again.result;
       report.findings.push({ lesson: lesson.lesson, id: check.id, title: check.title, seed: first.seed, failedSeeds, tried: opts.runs, smallest: withoutSeed(smallest), draws: shrunk.draws, shrinkRuns: shrunk.tries });
     }
   } finally {

@@ -1,8 +1,8 @@
 // Lesson 08's wire, as the checker sees it: reading the chat's two-line messages from a tester
 // connection and judging them (the sender's address, the text, a local-time stamp within a second
 // of the checker's clock), the server's log lines, and how many bytes wait for a client that does not
-// read. The last needs the kernel's queue sizes, which the harness's /proc reader does not give:
-// they are read here from /proc/net/tcp (a helper of this lesson's own).
+// read. The last needs the kernel's queue sizes of the connection (harness/proc.ts's
+// connectionQueues, from /proc/net/tcp).
 
 import { connectionQueues } from '../harness/proc.ts';
 import { startServer } from '../harness/ready.ts';

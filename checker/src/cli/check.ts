@@ -171,7 +171,7 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
   });
   const all: CheckResult[] = [];
   for (const r of runs) {
-    if (print === 'text') console.log(style.bold(`${r.lesson.lesson}`) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, r.lesson.lesson)) || '.'})`));
+    if (print === 'text') console.log(lessonHeading(run.root, r.lesson));
     let shown = 0;
     for (;;) {
       while (shown < r.results.length) show(r.results[shown++] as CheckResult);
@@ -182,6 +182,11 @@ export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'):
   }
   await workers;
   return all;
+}
+
+/** A lesson's heading line: its name, and (dim) the folder checked and what follows. */
+function lessonHeading(root: string, lesson: LessonChecks, after = ''): string {
+  return style.bold(lesson.lesson) + style.dim(`  (${path.relative(repoRoot, path.join(root, lesson.lesson)) || '.'})${after}`);
 }
 
 /** --json prints the fields it documents; the conversation as data (events) goes to --html only. */
@@ -242,7 +247,7 @@ async function exploreCommand(run: CheckRun, n: number, json: boolean): Promise<
       continue;
     }
     const secs = (report.ms / 1000).toFixed(1);
-    console.log(style.bold(lesson.lesson) + style.dim(`  (${path.relative(repoRoot, path.join(run.root, lesson.lesson)) || '.'}): ${plural(report.checks.length, 'check')}, ${plural(n, 'seed')} each, ${plural(report.runs, 'run')} with shrinking, ${secs} s`));
+    console.log(lessonHeading(run.root, lesson, `: ${plural(report.checks.length, 'check')}, ${plural(n, 'seed')} each, ${plural(report.runs, 'run')} with shrinking, ${secs} s`));
     for (const s of report.skipped) console.log(`  - ${s.id}: not explored, ${s.why}`);
     for (const f of report.findings) {
       console.log(`  ${style.red('✗')} ${f.title}: ${f.failedSeeds} of ${plural(f.tried, 'seed')} fail; the first, ${f.seed}, shrunk in ${plural(f.shrinkRuns, 'run')} to:`);

@@ -157,10 +157,6 @@ export class SharedServer {
 export class HostPool {
   readonly hosts = new Map<string, ModuleHost>();
   readonly kills: (() => Promise<void>)[] = [];
-  /** Forgets a host that may be in a bad state (after a failure): the next run starts a fresh one. */
-  drop(host: ModuleHost): void {
-    for (const [k, h] of this.hosts) if (h === host) this.hosts.delete(k);
-  }
   async close(): Promise<void> {
     this.hosts.clear();
     await Promise.all(this.kills.splice(0).map((k) => k().catch(() => {})));

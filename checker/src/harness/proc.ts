@@ -184,6 +184,20 @@ const TCP_STATES: Record<string, string> = {
 };
 
 /**
+ * The lines of a /proc table that contain `word`, split into columns: found by searching the text,
+ * so a table of thousands of rows costs one pass of indexOf and only the matching rows are split.
+ */
+function rowsWith(text: string, word: string): string[][] {
+  const rows: string[][] = [];
+  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
+    const from = text.lastIndexOf('\n', at) + 1;
+    const to = text.indexOf('\n', at);
+    rows.push(text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/));
+  }
+  return rows;
+}
+
+/**
  * Socket inodes known to be Unix sockets (a program's stdin, stdout and stderr are socket pairs):
  * an inode names one socket for its life, so the answer is kept, and a program that holds nothing
  * else (one still starting, say) costs no look at the TCP tables at all.
@@ -197,14 +211,7 @@ function inetCandidates(inodes: Set<string>): Set<string> {
   try {
     const text = readFileSync('/proc/net/unix', 'latin1');
     if (unixInodes.size > 50_000) unixInodes.clear();
-    for (const i of unknown) {
-      const word = ` ${i}`;
-      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
-        const from = text.lastIndexOf('\n', at) + 1;
-        const to = text.indexOf('\n', at);
-        if (text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/)[6] === i) unixInodes.add(i);
-      }
-    }
+    for (const i of unknown) if (rowsWith(text, ` ${i}`).some((cols) => cols[6] === i)) unixInodes.add(i);
   } catch {
     // no table: every socket is a candidate
   }
@@ -231,15 +238,10 @@ function socketRows(kind: 'tcp' | 'udp', inodes: Set<string>): string[][] | unde
       continue;
     }
     for (const inode of [...wanted]) {
-      const word = ` ${inode} `;
-      for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
-        const from = text.lastIndexOf('\n', at) + 1;
-        const to = text.indexOf('\n', at);
-        const cols = text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/);
-        if (cols[9] === inode) {
-          rows.push(cols);
-          wanted.delete(inode);
-        }
+      const row = rowsWith(text, ` ${inode} `).find((cols) => cols[9] === inode);
+      if (row) {
+        rows.push(row);
+        wanted.delete(inode);
       }
     }
   }
@@ -271,11 +273,7 @@ export function connectionQueues(portA: number, portB: number): { a: TcpQueues; 
   const [ha, hb] = [hex(portA), hex(portB)];
   let a: TcpQueues | undefined;
   let b: TcpQueues | undefined;
-  const word = `${ha} `;
-  for (let at = text.indexOf(word); at !== -1; at = text.indexOf(word, at + word.length)) {
-    const from = text.lastIndexOf('\n', at) + 1;
-    const to = text.indexOf('\n', at);
-    const [, local, remote, , queues] = text.slice(from, to === -1 ? undefined : to).trim().split(/\s+/);
+  for (const [, local, remote, , queues] of rowsWith(text, `${ha} `)) {
     if (!local || !remote || !queues) continue;
     const [tx = '0', rx = '0'] = queues.split(':');
     const q = { send: parseInt(tx, 16), receive: parseInt(rx, 16) };
@@ -287,7 +285,12 @@ export function connectionQueues(portA: number, portB: number): { a: TcpQueues; 
 
 /** The TCP sockets held open by these processes, or undefined when /proc cannot say. */
 export function socketsOf(pids: number[]): TcpSocket[] | undefined {
-  const rows = socketRows('tcp', hasProc ? socketInodes(pids) : new Set());
+  return tcpSocketsOf(socketInodes(pids));
+}
+
+/** The TCP sockets with these inodes (from socketInodes), or undefined when /proc cannot say. */
+export function tcpSocketsOf(inodes: Set<string>): TcpSocket[] | undefined {
+  const rows = socketRows('tcp', inodes);
   return rows?.flatMap(([, local, remote, st, , , , , , inode]) => {
     if (!local || !remote || !st || !inode) return [];
     const l = decodeAddress(local);
@@ -298,7 +301,7 @@ export function socketsOf(pids: number[]): TcpSocket[] | undefined {
 
 /** The UDP sockets held by these processes, or undefined when /proc cannot say. */
 export function udpSocketsOf(pids: number[]): UdpSocket[] | undefined {
-  const rows = socketRows('udp', hasProc ? socketInodes(pids) : new Set());
+  const rows = socketRows('udp', socketInodes(pids));
   return rows?.flatMap(([, local, , , , , , , , inode]) => {
     if (!local || !inode) return [];
     const l = decodeAddress(local);

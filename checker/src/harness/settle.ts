@@ -4,7 +4,7 @@
 // those handlers did is done, so what comes next sees the program as it is, not halfway.
 // Where /proc is missing, settling is skipped (and said so).
 
-import { hasProc, procInfo, socketInodes, socketsOf } from './proc.ts';
+import { hasProc, procInfo, socketInodes, tcpSocketsOf } from './proc.ts';
 import type { Program } from './program.ts';
 
 export interface Settled {
@@ -27,13 +27,13 @@ export async function settle(program: Program, ports: number[], within = 2500): 
   const portSet = new Set(ports);
   // The TCP table is read when something may have changed in it for us; between, the program's open
   // socket inodes tell (a closed connection's inode leaves its fd list, an accepted one adds one).
+  const look = () => socketInodes(program.family());
   let known = new Set<string>();
-  const held = () => {
-    const family = program.family();
-    known = socketInodes(family);
-    return (socketsOf(family) ?? []).filter((s) => s.state !== 'LISTEN' && portSet.has(s.remotePort));
+  const held = (inodes: Set<string>) => {
+    known = inodes;
+    return (tcpSocketsOf(inodes) ?? []).filter((s) => s.state !== 'LISTEN' && portSet.has(s.remotePort));
   };
-  let still = held();
+  let still = held(look());
   let released = still.length === 0;
   let last = procInfo(program.pid);
   while (!released && performance.now() < deadline) {
@@ -41,7 +41,7 @@ export async function settle(program: Program, ports: number[], within = 2500): 
     const now = procInfo(program.pid);
     const asleep = !!now && !!last && now.state === 'S' && last.state === 'S' && now.ticks === last.ticks;
     last = now;
-    const open = socketInodes(program.family());
+    const open = look();
     const gone = still.every((s) => !open.has(s.inode));
     const accepted = [...open].some((i) => !known.has(i));
     // Every connection we wait for has left its fd list and none came in: released, without the table.
@@ -51,7 +51,7 @@ export async function settle(program: Program, ports: number[], within = 2500): 
     }
     // Still open and busy: nothing to decide yet.
     if (!gone && !accepted && !asleep) continue;
-    still = held();
+    still = held(open);
     // Gone, or only half-closed (CLOSE_WAIT: our FIN is in, the server keeps its side open) while it
     // sleeps with no CPU used between two looks: it has done what it will do about them.
     released = still.length === 0 || (asleep && still.every((s) => s.state === 'CLOSE_WAIT'));

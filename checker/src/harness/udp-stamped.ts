@@ -24,9 +24,10 @@ parentPort.on('message', (m) => {
     socket.once('error', failed);
     socket.bind(m.port, m.address, () => {
       socket.off('error', failed);
-      try { socket.setRecvBufferSize(m.recvBuffer); } catch {}
       parentPort.postMessage({ type: 'bound', id: m.id, port: socket.address().port });
     });
+  } else if (m.type === 'recvBuffer') {
+    try { socket.setRecvBufferSize(m.size); } catch {}
   } else if (m.type === 'send') {
     socket.send(Buffer.from(m.data.buffer, m.data.byteOffset, m.data.byteLength), m.port, m.address, (e) =>
       parentPort.postMessage({ type: 'sent', id: m.id, code: e ? e.code || e.message : undefined }));
@@ -82,7 +83,7 @@ export class StampedUdpSocket extends EventEmitter {
   }
 
   bind(port: number, address: string, done: () => void): void {
-    void this.ask({ type: 'bind', port, address, recvBuffer: 4 * 1024 * 1024 }).then((m) => {
+    void this.ask({ type: 'bind', port, address }).then((m) => {
       if (m.type === 'bound' && m.port !== undefined) {
         this.port = m.port;
         done();
@@ -93,8 +94,10 @@ export class StampedUdpSocket extends EventEmitter {
     });
   }
 
-  /** The receive buffer is set in the worker at bind. */
-  setRecvBufferSize(_size: number): void {}
+  /** Sets the receive buffer in the worker (best effort, as dgram's: capped by the kernel). */
+  setRecvBufferSize(size: number): void {
+    this.worker.postMessage({ type: 'recvBuffer', size });
+  }
 
   address(): { address: string; port: number } {
     return { address: '127.0.0.1', port: this.port };
