@@ -53,9 +53,14 @@ function signalPid(pid: number, sig: NodeJS.Signals): void {
   }
 }
 
-/** The pids of the program's family that are still alive (empty off Linux, where only the group is known). */
+/**
+ * The pids of the program's family that are still alive (empty off Linux, where only the group is
+ * known), from a scan of /proc at most 10 ms old: what is asked of a family (its sockets, whether
+ * anything of it is left) is read fresh from each pid, and a child that appeared since is seen on the
+ * next look.
+ */
 export function familyPids(pid: number, marker: string | undefined): number[] {
-  return familyOf(pid, marker, live.get(pid)?.reaped ?? true).map((p) => p.pid);
+  return familyOf(pid, marker, live.get(pid)?.reaped ?? true, 10).map((p) => p.pid);
 }
 
 /**

@@ -12,7 +12,7 @@ import { quote } from './bytes.ts';
 import { familyPids, forgetProgram, killFamily, leaderReaped, newMarker, registerProgram } from './family.ts';
 import { crashLine } from './crash.ts';
 import { OutputLog } from './output.ts';
-import { hasProc, procInfo, socketsOf, type TcpSocket } from './proc.ts';
+import { hasProc, listeningAddresses, procInfo, socketsOf, type TcpSocket } from './proc.ts';
 import { pause, timing } from './timing.ts';
 import type { Transcript } from './transcript.ts';
 
@@ -237,7 +237,7 @@ export class Program {
 
   /** The TCP addresses (host:port) the program's family listens on, or undefined when /proc cannot say. */
   listening(): string[] | undefined {
-    return this.sockets()?.filter((s) => s.state === 'LISTEN').map((s) => s.local);
+    return listeningAddresses(this.family());
   }
 
   /** Something of the family is alive: the program, or a process it left behind (a re-run of itself, say). */
