@@ -1,6 +1,8 @@
 // `npm run bench -- upload [--mib N]`: lesson 05's solution uploading a file (default 1 GiB) over
 // loopback, against a raw TCP pipe of the same bytes between two Node processes, in the same run.
-// Prints the throughput of each, their ratio (goal: the upload at least 50 % of the raw pipe), and the
+// The raw pipe's receiver only counts the bytes, while the upload's server must write them to disk,
+// so a second raw pipe, whose receiver writes them to a file, is measured as well.
+// Prints the throughput of each, their ratios (goal: the upload at least 50 % of the raw pipe), and the
 // peak resident memory (VmHWM) of the server and the client (goal: at most 100 MB each).
 // The file is generated in a temporary folder and removed, with the server's --dir, at the end.
 import { spawn } from 'node:child_process';
@@ -81,21 +83,38 @@ const human = (bytes) => `${(bytes / MiB).toFixed(0)} MiB`;
 const rate = (s) => `${(size / MiB / s).toFixed(0)} MiB/s`;
 console.log(`file: ${human(size)} in ${temp}`);
 
-// 2. The raw pipe: one Node process reads the file into a socket, another counts the bytes.
-const receiver = run(['-e', `
+// 2. The raw pipes: one Node process reads the file into a socket, another takes the bytes. Timed
+// by the sender, which exits when the receiver closes its side: once it has all the bytes.
+async function rawPipe(receiverCode) {
+  const receiver = run(['-e', receiverCode]);
+  const [, rawPort] = await ready(receiver, /port (\d+)/);
+  const sender = run(['-e', `
+    const net = require('node:net'); const fs = require('node:fs');
+    const s = net.connect(${rawPort}, '127.0.0.1', () => fs.createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }).pipe(s));
+    s.on('end', () => s.destroy());
+  `]);
+  const result = await sender.done;
+  await receiver.done;
+  return result;
+}
+// 2a. The receiver counts the bytes (nothing touches the disk).
+const raw = await rawPipe(`
   const net = require('node:net');
   const want = ${size};
   const srv = net.createServer((s) => { let got = 0; s.on('data', (b) => { got += b.length; if (got >= want) { s.end(); srv.close(); } }); });
   srv.listen(0, '127.0.0.1', () => console.log('port ' + srv.address().port));
-`]);
-const [, rawPort] = await ready(receiver, /port (\d+)/);
-const sender = run(['-e', `
+`);
+// 2b. The receiver writes the bytes to a file beside the uploads' folder, with the 1 MiB write buffer
+// and the pause on a full buffer (pipe does both) of the solution's server, and closes once it is written.
+const rawFile = path.join(temp, 'raw.bin');
+const rawToFile = await rawPipe(`
   const net = require('node:net'); const fs = require('node:fs');
-  const s = net.connect(${rawPort}, '127.0.0.1', () => fs.createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 }).pipe(s));
-  s.on('end', () => s.destroy());
-`]);
-const raw = await sender.done;
-await receiver.done;
+  const srv = net.createServer({ allowHalfOpen: true }, (s) => {
+    s.pipe(fs.createWriteStream(${JSON.stringify(rawFile)}, { highWaterMark: 1 << 20 })).on('finish', () => { s.end(); srv.close(); });
+  });
+  srv.listen(0, '127.0.0.1', () => console.log('port ' + srv.address().port));
+`);
+rmSync(rawFile);
 
 // 3. The lesson: the solution's server and client, bundled by esbuild as the checker runs them (so the
 // figures are the program's, not tsx's loader), then the client's first pass alone: hashing the file.
@@ -131,9 +150,11 @@ const hashOnly = await run(['-e', `
 const transfer = up.seconds - hashOnly.seconds;
 const ratio = raw.seconds / up.seconds;
 const mb = (b) => (b === undefined ? '?' : `${(b / 1e6).toFixed(0)} MB`);
-console.log(`raw TCP pipe (node → node):      ${raw.seconds.toFixed(2)} s  ${rate(raw.seconds)}`);
+console.log(`raw TCP pipe (node → node):      ${raw.seconds.toFixed(2)} s  ${rate(raw.seconds)}  (the receiver counts the bytes: no disk)`);
+console.log(`raw TCP pipe into a file:        ${rawToFile.seconds.toFixed(2)} s  ${rate(rawToFile.seconds)}  (the receiver writes the bytes to disk, as the server must)`);
 console.log(`upload (solution client/server): ${up.seconds.toFixed(2)} s  ${rate(up.seconds)}  (the client's hash pass, then the transfer; stored file ${same ? 'identical' : 'DIFFERENT'})`);
 console.log(`  of which hashing the file:     ${hashOnly.seconds.toFixed(2)} s  (the header carries the sha256, so the client reads the file twice)`);
 console.log(`  the transfer alone, about:     ${transfer.toFixed(2)} s  ${rate(transfer)}  (the server hashes and writes to disk as it receives)`);
 console.log(`upload / raw:                    ${(ratio * 100).toFixed(0)} %, transfer alone / raw ${((raw.seconds / transfer) * 100).toFixed(0)} %  (goal ≥ 50 %)`);
+console.log(`upload / raw into a file:        ${((rawToFile.seconds / up.seconds) * 100).toFixed(0)} %, transfer alone / raw into a file ${((rawToFile.seconds / transfer) * 100).toFixed(0)} %`);
 console.log(`peak RSS: server ${mb(serverPeak)}, client ${mb(up.hwm)}  (goal ≤ 100 MB each)`);
