@@ -269,15 +269,16 @@ export class Program {
     const first = procInfo(this.pid);
     if (!first || this.exit) return undefined;
     const t0 = performance.now();
-    let slept = first.state === 'S' || first.state === 'D';
+    // Seen asleep once: it is not a loop that never gives the CPU back, and the window ends there.
+    const asleep = (info: { state: string }) => info.state === 'S' || info.state === 'D';
+    if (asleep(first)) return undefined;
     while (performance.now() - t0 < ms) {
       await pause(20);
       const info = procInfo(this.pid);
-      if (!info) return undefined;
-      if (info.state === 'S' || info.state === 'D') slept = true;
+      if (!info || asleep(info)) return undefined;
     }
     const last = procInfo(this.pid);
-    if (!last || slept) return undefined;
+    if (!last || asleep(last)) return undefined;
     const share = ((last.ticks - first.ticks) * 10) / (performance.now() - t0);
     return share > 0.05 ? share : undefined;
   }
