@@ -190,6 +190,7 @@ const TCP_STATES: Record<string, string> = {
   '01': 'ESTABLISHED', '02': 'SYN_SENT', '03': 'SYN_RECV', '04': 'FIN_WAIT1', '05': 'FIN_WAIT2', '06': 'TIME_WAIT',
   '07': 'CLOSE', '08': 'CLOSE_WAIT', '09': 'LAST_ACK', '0A': 'LISTEN', '0B': 'CLOSING',
 };
+const LISTEN = '0A';
 
 /**
  * The lines of a /proc table that contain `word`, split into columns: found by searching the text,
@@ -294,8 +295,6 @@ function socketRows(kind: 'tcp' | 'udp', inodes: Set<string>, listenersOnly = fa
   return rows;
 }
 
-const LISTEN = '0A';
-
 /** Bytes the kernel holds for one end of a loopback TCP connection, from /proc/net/tcp. */
 export interface TcpQueues {
   /** Sent or waiting to be sent, not yet acknowledged by the other end. */
@@ -336,7 +335,11 @@ export function socketsOf(pids: number[]): TcpSocket[] | undefined {
 
 /** The TCP sockets with these inodes (from socketInodes), or undefined when /proc cannot say. */
 export function tcpSocketsOf(inodes: Set<string>): TcpSocket[] | undefined {
-  const rows = socketRows('tcp', inodes);
+  return tcpSockets(socketRows('tcp', inodes));
+}
+
+/** Rows of a TCP table (from socketRows), decoded. */
+function tcpSockets(rows: string[][] | undefined): TcpSocket[] | undefined {
   return rows?.flatMap(([, local, remote, st, , , , , , inode]) => {
     if (!local || !remote || !st || !inode) return [];
     const l = decodeAddress(local);
@@ -357,8 +360,9 @@ export function udpSocketsOf(pids: number[]): UdpSocket[] | undefined {
 
 /** The TCP addresses (host:port) these processes listen on, or undefined when /proc cannot say. */
 export function listeningAddresses(pids: number[]): string[] | undefined {
-  const rows = socketRows('tcp', socketInodes(pids), true);
-  return rows?.flatMap(([, local, , st]) => (local && st === LISTEN ? [decodeAddress(local).text] : []));
+  return tcpSockets(socketRows('tcp', socketInodes(pids), true))
+    ?.filter((s) => s.state === 'LISTEN')
+    .map((s) => s.local);
 }
 
 /** Resident memory of one process now and at its peak (VmRSS, VmHWM), in bytes. */
