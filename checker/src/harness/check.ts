@@ -37,8 +37,10 @@ export interface CheckDef {
    */
   slow?: boolean;
   /**
-   * Its adversarial choices (where bytes are cut into pushes or writes) come from ctx.choices: the
-   * result names the seed, `--seed N` replays it, and `--explore N` tries N fresh seeds on it.
+   * Besides its fixed cases it runs a seeded case (harness/seeded.ts) whose adversarial choices (where
+   * bytes are cut into pushes or writes, the pauses between them, how a fake server coalesces its
+   * replies, which datagrams are dropped) come from ctx.choices: the result names the seed, `--seed N`
+   * replays it, `--explore N` tries N fresh seeds on its seeded case alone, `--replay` a finding's draws.
    */
   explores?: boolean;
   /** What to try when this check fails, unless the failure carries its own hint. */
@@ -188,12 +190,24 @@ export class CheckContext {
     private readonly setup?: ServerSetup,
   ) {}
 
-  /** Registers a cleanup; they run last-registered first, whatever the check did. */
+  /** Set once cleanup() has begun: what the check still starts after that is cleaned up at once. */
+  private closed = false;
+
+  /**
+   * Registers a cleanup; they run last-registered first, whatever the check did. Once the context is
+   * cleaned up (a cancel, or a check whose seeded case still runs after its fixed case failed), a
+   * cleanup registered later runs at once, so nothing started late outlives the check.
+   */
   defer(fn: () => Promise<void> | void): void {
+    if (this.closed) {
+      void (async () => fn())().catch(() => {});
+      return;
+    }
     this.cleanups.push(fn);
   }
 
   async cleanup(): Promise<void> {
+    this.closed = true;
     while (this.cleanups.length) {
       const fn = this.cleanups.pop();
       try {
@@ -296,8 +310,9 @@ export class CheckContext {
     return host;
   }
 
-  async fakeServer(): Promise<FakeServer> {
-    const fake = await FakeServer.start(this.transcript);
+  /** A fake server for grading a client; `name` labels it in the transcript (a check with two: "seeded"). */
+  async fakeServer(name?: string): Promise<FakeServer> {
+    const fake = await FakeServer.start(this.transcript, name);
     this.defer(() => fake.close());
     return fake;
   }
@@ -307,8 +322,8 @@ export class CheckContext {
     return DatagramPeer.open(port, name ?? `u${++this.peers}`, this.transcript, (p) => this.defer(() => p.close()));
   }
 
-  /** A fake UDP server on 127.0.0.1 for grading a UDP client; closed at cleanup. */
-  fakeUdpServer(): Promise<FakeUdpServer> {
-    return FakeUdpServer.start(this.transcript, (f) => this.defer(() => f.close()));
+  /** A fake UDP server on 127.0.0.1 for grading a UDP client; closed at cleanup. `name` labels it in the transcript. */
+  fakeUdpServer(name?: string): Promise<FakeUdpServer> {
+    return FakeUdpServer.start(this.transcript, (f) => this.defer(() => f.close()), name);
   }
 }

@@ -6,6 +6,8 @@
 // ones): shrinking lowers and drops draws, as property-based testing tools do with their choice
 // sequences, and keeps whatever still fails.
 
+import { timing } from './timing.ts';
+
 /** The seed of a run when none is given: plain runs and grades are the same every time. */
 export const DEFAULT_SEED = 1;
 
@@ -57,6 +59,13 @@ export class Choices {
     return v;
   }
 
+  /** What the seeded case chose, in words (a check's failure message names it: "c2 sent 21 bytes cut at 3, 5"). */
+  readonly notes: string[] = [];
+
+  note(text: string): void {
+    this.notes.push(text);
+  }
+
   /**
    * Up to `max` distinct cut offsets in (0, length), sorted: where a piece of bytes is split into
    * pushes or writes. The count is drawn first, so fewer cuts is the smaller case.
@@ -68,6 +77,71 @@ export class Choices {
     for (let i = 0; i < count; i++) out.add(1 + this.below(length - 1));
     return [...out].sort((a, b) => a - b);
   }
+
+  /**
+   * Up to `max` cut offsets in (0, length), sorted, about half of them next to one of the `hot`
+   * offsets (two bytes either side), the others anywhere. The count is drawn first, then for each cut
+   * whether it is near a hot spot, which one, and how far from it: fewer cuts, and cuts earlier in the
+   * list of spots, are the smaller case.
+   */
+  cutsNear(length: number, hot: readonly number[], max = 6): number[] {
+    const cuts = new Set<number>();
+    const count = this.below(max + 1);
+    for (let i = 0; i < count && length > 1; i++) {
+      const near = hot.length > 0 && this.below(2) === 1;
+      const at = near ? (hot[this.below(hot.length)] ?? 0) + this.below(5) - 2 : 1 + this.below(length - 1);
+      if (at > 0 && at < length) cuts.add(at);
+    }
+    return [...cuts].sort((a, b) => a - b);
+  }
+
+  /**
+   * How to send `data` over a connection: where to cut it into writes (cutsNear, next to every \n,
+   * \r and middle of a character, and the offsets the check names in `near`: a limit, the end of a
+   * length line) and how long to pause after each piece but the last (one of GAPS: the byte gap, none,
+   * or 5 ms). The byte gap is the smallest draw: a case shrunk to it arrives in those pieces every time
+   * it is replayed, where without a pause the pieces may reach the reader together or apart.
+   */
+  sendPlan(data: Uint8Array, opts: { near?: readonly number[]; maxCuts?: number } = {}): SendPlan {
+    const cuts = this.cutsNear(data.length, hotSpots(data, opts.near), opts.maxCuts ?? 6);
+    const gaps = cuts.map(() => GAPS[this.below(GAPS.length)] ?? 0);
+    return { cuts, gaps };
+  }
+
+  /** One of `options`, the first being the simplest (what shrinking goes back to). */
+  pick<T>(options: readonly T[]): T {
+    return options[this.below(options.length)] as T;
+  }
+}
+
+/** The pauses a seeded send may make between two pieces, in ms: the byte gap (the simplest), none, a longer one. */
+export const GAPS: readonly number[] = [timing.byteGap, 0, 5];
+
+/** Where a seeded send cuts its bytes, and the pause after each piece but the last (ms). */
+export interface SendPlan {
+  cuts: number[];
+  gaps: number[];
+}
+
+/** A plan in words: "in one write", "cut at 3, 7 (pauses 2, 0 ms)". */
+export function describePlan(plan: SendPlan): string {
+  if (plan.cuts.length === 0) return 'in one write';
+  return `cut at ${plan.cuts.join(', ')} (pauses ${plan.gaps.join(', ')} ms)`;
+}
+
+/**
+ * The offsets of `data` where a cut is most likely to break a reader: every \n and \r, every byte
+ * inside a multi-byte character (a cut there splits it), and the offsets given (a limit, a frame or
+ * header boundary), at most `cap` of the first kind.
+ */
+export function hotSpots(data: Uint8Array, near: readonly number[] = [], cap = 64): number[] {
+  const spots = new Set<number>();
+  for (let i = 0; i < data.length && spots.size < cap; i++) {
+    const b = data[i] ?? 0;
+    if (b === 10 || b === 13 || (b & 0xc0) === 0x80) spots.add(i);
+  }
+  for (const n of near) if (n > 0 && n < data.length) spots.add(n);
+  return [...spots];
 }
 
 /**

@@ -18,10 +18,13 @@ export class FakeServer {
   private count = 0;
   port = 0;
 
-  private constructor(transcript: Transcript) {
+  private constructor(
+    transcript: Transcript,
+    private readonly name: string,
+  ) {
     this.transcript = transcript;
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => {
-      const name = `fake#${++this.count}`;
+      const name = `${this.name}#${++this.count}`;
       const peer = new Peer(socket, name, transcript);
       transcript.note(name, `the client connected from port ${socket.remotePort ?? '?'}`);
       this.accepted.push(peer);
@@ -30,15 +33,18 @@ export class FakeServer {
     });
   }
 
-  /** Listens on 127.0.0.1 at a free port. The caller registers close() as cleanup before using it. */
-  static async start(transcript: Transcript): Promise<FakeServer> {
-    const fake = new FakeServer(transcript);
+  /**
+   * Listens on 127.0.0.1 at a free port. The caller registers close() as cleanup before using it.
+   * `name` labels it and its connections in the transcript ("fake", "fake#1"; a check with two: "seeded#1").
+   */
+  static async start(transcript: Transcript, name = 'fake'): Promise<FakeServer> {
+    const fake = new FakeServer(transcript, name);
     await new Promise<void>((resolve, reject) => {
       fake.server.once('error', reject);
       fake.server.listen(0, '127.0.0.1', () => resolve());
     });
     fake.port = (fake.server.address() as net.AddressInfo).port;
-    transcript.note('fake', `fake server listening on 127.0.0.1:${fake.port}`);
+    transcript.note(name, `fake server listening on 127.0.0.1:${fake.port}`);
     return fake;
   }
 

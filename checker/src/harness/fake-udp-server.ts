@@ -20,7 +20,20 @@ export interface UdpBehaviour {
   duplicate?: boolean;
   /** Before every reply, this datagram comes from strangers: another port of 127.0.0.1, and 127.0.0.2 at the server's own port (where the system has it). */
   decoy?: string;
+  /**
+   * What happens to each datagram, asked as it arrives, in order (a seeded check draws it); it
+   * overrides dropFirst and duplicate. See Fate.
+   */
+  fate?: (d: Datagram) => Fate;
 }
+
+/**
+ * What the network and the server do with one datagram: it is answered; answered twice (the copy
+ * right after); dropped (no reply, as if lost on the way); or answered late: its reply is held and
+ * sent, to where the datagram came from, when the next datagram arrives, before that one is handled
+ * (by then the client has resent it, or gone on to its next line).
+ */
+export type Fate = 'answer' | 'twice' | 'drop' | 'late';
 
 export class FakeUdpServer extends DatagramSocket {
   private strangers: { socket: DatagramSocket; address: string }[] = [];
@@ -29,17 +42,20 @@ export class FakeUdpServer extends DatagramSocket {
   private loop: Promise<void> | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
 
-  private constructor(transcript: Transcript) {
+  private constructor(transcript: Transcript, name: string) {
     // Its datagrams' arrival times are judged (a client's resend after --timeout): stamped by a thread of their own.
-    super('fake', transcript, true);
+    super(name, transcript, true);
   }
 
-  /** Binds 127.0.0.1 at a free port. `created` gets it before it is used, to register its cleanup first. */
-  static async start(transcript: Transcript, created: (f: FakeUdpServer) => void): Promise<FakeUdpServer> {
-    const fake = new FakeUdpServer(transcript);
+  /**
+   * Binds 127.0.0.1 at a free port. `created` gets it before it is used, to register its cleanup first.
+   * `name` labels it in the transcript ("fake"; a check with two: "seeded").
+   */
+  static async start(transcript: Transcript, created: (f: FakeUdpServer) => void, name = 'fake'): Promise<FakeUdpServer> {
+    const fake = new FakeUdpServer(transcript, name);
     created(fake);
     await fake.bind();
-    transcript.note('fake', `fake UDP server on 127.0.0.1:${fake.port}`);
+    transcript.note(name, `fake UDP server on 127.0.0.1:${fake.port}`);
     return fake;
   }
 
@@ -74,7 +90,7 @@ export class FakeUdpServer extends DatagramSocket {
 
   /** Sends `data` to where datagram `d` came from, from the server's own port. */
   reply(d: Datagram, data: string | Buffer): Promise<void> {
-    return this.sendTo(data, d.from.port, d.from.address, 'fake');
+    return this.sendTo(data, d.from.port, d.from.address, this.name);
   }
 
   /** Sends `data` to where `d` came from, from strangers: another port, and 127.0.0.1's neighbour 127.0.0.2 at our own port. */
@@ -99,19 +115,34 @@ export class FakeUdpServer extends DatagramSocket {
     if (this.serving) throw new Error('serve() twice');
     this.serving = true;
     let count = 0;
+    /** Replies held by the fate 'late', sent when the next datagram arrives. */
+    let held: { d: Datagram; reply: Buffer | string }[] = [];
     const answerOne = async (d: Datagram): Promise<void> => {
       const n = ++count;
-      if (n <= (b.dropFirst ?? 0)) {
-        this.transcript.note('fake', `(datagram #${d.n} is dropped: as if lost on the way, it gets no reply)`);
+      // Decided at once, in the order the datagrams arrived (the seeded draws stay in that order).
+      const fate: Fate = b.fate ? b.fate(d) : n <= (b.dropFirst ?? 0) ? 'drop' : b.duplicate ? 'twice' : 'answer';
+      const late = held;
+      held = [];
+      const reply = fate === 'drop' ? undefined : b.answer(d.data, d);
+      if (fate === 'late' && reply !== undefined) {
+        held.push({ d, reply });
+        this.transcript.note(this.name, `(the reply to datagram #${d.n} is held: it will come late, when the next datagram arrives)`);
+      }
+      for (const h of late) {
+        if (this.stopped) return;
+        this.transcript.note(this.name, `(datagram #${d.n} arrived: now the late reply to #${h.d.n}, to ${showAddress(h.d.from.address, h.d.from.port)})`);
+        await this.reply(h.d, h.reply);
+      }
+      if (fate === 'drop') {
+        this.transcript.note(this.name, `(datagram #${d.n} is dropped: as if lost on the way, it gets no reply)`);
         return;
       }
-      const reply = b.answer(d.data, d);
-      if (reply === undefined) return;
+      if (reply === undefined || fate === 'late') return;
       if (b.delayMs) await this.later(b.delayMs);
       if (this.stopped) return;
       if (b.decoy !== undefined) await this.decoy(d, b.decoy);
       await this.reply(d, reply);
-      if (b.duplicate) await this.reply(d, reply);
+      if (fate === 'twice') await this.reply(d, reply);
     };
     this.loop = (async () => {
       while (!this.stopped) {

@@ -8,12 +8,23 @@ import { CheckFailure, withDeadline } from './errors.ts';
 import { hexDiff, isText, showBytes } from './bytes.ts';
 import { pause, timing } from './timing.ts';
 import type { Transcript } from './transcript.ts';
+import { describePlan, type Choices, type SendPlan } from './choices.ts';
 
 export interface SendOptions {
   /** Write one byte at a time with Nagle off and a short gap, so the peer reads them one by one. */
   byteByByte?: boolean;
   /** Split the bytes at these offsets, one write per piece, with a short gap between writes. */
   splitAt?: number[];
+  /**
+   * Cut the bytes where these choices say (Choices.sendPlan: a few cuts, many of them next to a \n,
+   * a \r, the middle of a character or an offset in `near`), with a drawn pause after each piece.
+   * What was chosen goes to the transcript and to the choices' notes.
+   */
+  seeded?: Choices;
+  /** With seeded: offsets worth cutting next to besides the usual ones (a limit, the end of a length line). */
+  near?: number[];
+  /** With seeded: the most cuts (6 by default). */
+  maxCuts?: number;
 }
 
 export interface ExpectOptions {
@@ -165,12 +176,29 @@ export class Peer {
     return this.ended || this.closed || this.socketError !== undefined || this.overflowed;
   }
 
-  /** Sends bytes, adversarially when asked. Resolves when every piece was handed to the kernel. */
-  async send(data: string | Buffer, opts: SendOptions = {}): Promise<void> {
+  /**
+   * Sends bytes, adversarially when asked. Resolves when every piece was handed to the kernel, with
+   * where the bytes were cut and the pause after each piece (ms).
+   */
+  async send(data: string | Buffer, opts: SendOptions = {}): Promise<SendPlan> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
     const group = ++sendGroups;
     let pieces: Buffer[];
-    if (opts.byteByByte) {
+    let gaps: number[] | undefined;
+    if (opts.seeded) {
+      const plan = opts.seeded.sendPlan(bytes, { ...(opts.near ? { near: opts.near } : {}), ...(opts.maxCuts !== undefined ? { maxCuts: opts.maxCuts } : {}) });
+      const said = `${this.name} sent ${bytes.length} byte${bytes.length === 1 ? '' : 's'} ${describePlan(plan)}`;
+      opts.seeded.note(said);
+      this.transcript.note(this.name, `(the seed: ${describePlan(plan)})`);
+      if (plan.cuts.length) this.socket.setNoDelay(true);
+      pieces = [];
+      let from = 0;
+      for (const at of [...plan.cuts, bytes.length]) {
+        pieces.push(bytes.subarray(from, at));
+        from = at;
+      }
+      gaps = plan.gaps;
+    } else if (opts.byteByByte) {
       this.socket.setNoDelay(true);
       pieces = Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1));
     } else if (opts.splitAt && opts.splitAt.length > 0) {
@@ -194,8 +222,13 @@ export class Peer {
       this.transcript.sent(this.name, this.sendOffset, piece, group);
       this.sendOffset += piece.length;
       await new Promise<void>((resolve) => this.socket.write(piece, () => resolve()));
-      if (i < pieces.length - 1) await pause(timing.byteGap);
+      const gap = gaps ? (gaps[i] ?? 0) : timing.byteGap;
+      if (i < pieces.length - 1 && gap > 0) await pause(gap);
     }
+    const cuts: number[] = [];
+    let at = 0;
+    for (const p of pieces.slice(0, -1)) cuts.push((at += p.length));
+    return { cuts, gaps: gaps ?? cuts.map(() => timing.byteGap) };
   }
 
   /** Half-close: the tester ends its side and can still read. */
