@@ -126,6 +126,8 @@ export interface FormatOptions {
   details?: boolean;
   /** Wrap the message and the hint at word boundaries to this many columns. */
   width?: number;
+  /** What the replay command of a seeded failure needs besides the lesson (" --root solutions"). */
+  rootArg?: string;
 }
 
 const PAD = '      ';
@@ -137,7 +139,7 @@ export function formatResult(r0: CheckResult, opts: FormatOptions = {}): string 
   if (r.status === 'pass') return head;
   if (r.status === 'skip') return `${head}${style.dim(` — ${r.message ?? tr('skipped', '已跳过')}`)}`;
   if (opts.details === false) return `${head}\n${PAD}${r.message ?? ''}`;
-  return [head, ...failureSections(r, opts.width).flatMap((s) => s.lines)].join('\n');
+  return [head, ...failureSections(r, opts.width, opts.rootArg).flatMap((s) => s.lines)].join('\n');
 }
 
 function resultHead(r: CheckResult): string {
@@ -146,8 +148,8 @@ function resultHead(r: CheckResult): string {
 }
 
 /** The failure's text without the title line (its blocks indented by two). */
-export function formatFailure(r: CheckResult, width?: number): string {
-  return failureSections(localizeResult(r, allLessons), width)
+export function formatFailure(r: CheckResult, width?: number, rootArg?: string): string {
+  return failureSections(localizeResult(r, allLessons), width, rootArg)
     .flatMap((s) => s.lines)
     .map((l) => l.slice(PAD.length))
     .join('\n');
@@ -163,7 +165,7 @@ interface Section {
   what?: string;
 }
 
-function failureSections(r: CheckResult, width?: number): Section[] {
+function failureSections(r: CheckResult, width?: number, rootArg = ''): Section[] {
   const wrap = (text: string, label = ''): string[] => {
     if (!width) return [`${PAD}${label}${text}`];
     const lines = wrapWords(text, width, { first: PAD.length + displayWidth(label), hang: PAD.length + 2 });
@@ -182,8 +184,8 @@ function failureSections(r: CheckResult, width?: number): Section[] {
   if (r.transcript) out.push(block(`${style.bold(tr('transcript', '记录'))} ${style.dim(legend)}`, r.transcript, 'tail', tr('transcript', '记录')));
   if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))}${tr(' ', '')}`) });
   if (r.seed !== undefined) {
-    const again = `npm run check -- ${r.lesson.slice(0, 2)} --only ${r.id} --seed ${r.seed}`;
-    out.push({ kind: 'fixed', lines: wrap(style.dim(tr(`seed ${r.seed}: the same cuts again with \`${again}\``, `种子 ${r.seed}：用 \`${again}\` 重放同样的切分`))) });
+    const again = `npm run check -- ${r.lesson.slice(0, 2)}${rootArg} --only ${r.id} --seed ${r.seed}`;
+    out.push({ kind: 'fixed', lines: wrap(style.dim(tr(`seed ${r.seed}: the same cuts and drops again with \`${again}\``, `种子 ${r.seed}：用 \`${again}\` 重放同样的切分和丢弃`))) });
   }
   return out;
 }

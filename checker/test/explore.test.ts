@@ -1,14 +1,25 @@
-// Exploring (`npm run check -- 04 --explore N`): fresh seeds on the seeded checks, a failure shrunk.
+// Exploring (`npm run check -- 04 --explore N`): fresh seeds on the seeded checks, a failure shrunk;
+// its smallest case replayed from its draws (`--replay`); the same over the wire (lessons 02 and 09).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { exploreLesson } from '../src/explore.ts';
+import { exploreLesson, replayCheck, replayToken } from '../src/explore.ts';
+import { parseCheckArgs } from '../src/cli/check.ts';
+import { UsageError } from '../src/lessons.ts';
 import { findLesson, solutionsDir } from '../src/lessons.ts';
 import { mutantRoot, mutantsOf } from '../src/mutation.ts';
 import { runLesson } from '../src/runner.ts';
 
 const lesson = findLesson('04');
+const lesson02 = findLesson('02');
+const lesson09 = findLesson('09');
+
+async function mutant(l: typeof lesson, id: string): Promise<string> {
+  const m = (await mutantsOf(l.lesson)).find((x) => x.id === id);
+  if (!m) throw new Error(`mutant ${id} is gone`);
+  return mutantRoot(l.lesson, m, path.join(tmp, `${l.lesson}-${id}`));
+}
 const tmp = mkdtempSync(path.join(tmpdir(), 'netlings-explore-test-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -39,4 +50,48 @@ describe('exploring with fresh seeds', () => {
     const [again] = await runLesson(lesson, { root, only: ['splitter-multibyte'], seed: f?.seed ?? 0 });
     expect(again?.seed).toBe(f?.seed);
   }, 180_000);
+});
+
+describe('exploring over the wire', () => {
+  it("finds a server's bug in a seeded case, shrinks it, and --replay fails it again; nothing on the solution", async () => {
+    // A server that takes each read for a line is caught by any cut of the line that arrives on its own.
+    const root = await mutant(lesson02, 'chunk-is-a-line');
+    const report = await exploreLesson(lesson02, { root, runs: 10, only: ['line-byte-by-byte'], shrinkBudget: 40 });
+    const f = report.findings[0];
+    expect(f?.id).toBe('line-byte-by-byte');
+    // The message says what the seed chose; the smallest case is one cut.
+    expect(f?.smallest.message).toMatch(/\[seeded case: c\d+ sent 19 bytes cut at \d+ \(pauses \d+ ms\)/);
+    const [again] = (await replayCheck(lesson02, 'line-byte-by-byte', f?.draws ?? [], root)).slice(-1);
+    expect(again?.status).toBe('fail');
+    expect(again?.code).toBe(f?.smallest.code);
+    const clean = await exploreLesson(lesson02, { root: solutionsDir, runs: 4, only: ['line-byte-by-byte', 'crlf-lines', 'client-prints-replies'] });
+    expect(clean.findings).toEqual([]);
+    expect(clean.runs).toBe(12);
+  }, 120_000);
+
+  it("replays a UDP client's seeded case from its draws: two late replies catch a client with one socket, and not the solution", async () => {
+    // Draws 1, 1: the first "alpha" and its resend are both answered late (when the next datagram
+    // arrives), "beta" at once. The second late "ALPHA" comes while the client waits for "beta".
+    const root = await mutant(lesson09, 'client-one-socket');
+    const [bad] = (await replayCheck(lesson09, 'client-late-duplicate', [1, 1], root)).slice(-1);
+    expect(bad?.status).toBe('fail');
+    expect(bad?.message).toMatch(/\[seeded case: datagram #1 "alpha" answered late; datagram #2 "alpha" answered late; datagram #3 "beta" answered\]/);
+    const good = await replayCheck(lesson09, 'client-late-duplicate', [1, 1], solutionsDir);
+    expect(good.map((r) => r.status)).toEqual(['pass']); // its prerequisite passed, so only its own result
+  }, 120_000);
+
+  it('--replay takes the draws of one seeded check', () => {
+    expect(parseCheckArgs(['02', '--only', 'line-byte-by-byte', '--replay', '1,0,3']).replay).toEqual([1, 0, 3]);
+    expect(parseCheckArgs(['02', '--only', 'line-byte-by-byte', '--replay', '']).replay).toEqual([]);
+    expect(replayToken([1, 0, 3])).toBe('1,0,3');
+    for (const argv of [
+      ['02', '--replay', '1,0'], // no --only
+      ['02', '--only', 'ready', '--replay', '1'], // not seeded
+      ['02', '--only', 'line-byte-by-byte', '--replay', '1,x'], // not numbers
+      ['02', '--only', 'line-byte-by-byte', '--replay', '1', '--seed', '3'],
+      ['--only', 'line-byte-by-byte', '--replay', '1'], // the id is in several lessons
+    ]) {
+      expect(() => parseCheckArgs(argv), argv.join(' ')).toThrow(UsageError);
+    }
+  });
 });

@@ -3,6 +3,7 @@
 import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, STAYS_ALIVE, stopsOnSignal } from './common.ts';
 
 const LESSON = '01-basic-socket';
@@ -48,13 +49,27 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['reply-upper-case'],
     hint: "One 'data' event is not one line: TCP delivers bytes, not messages. Append each chunk to a buffer and answer only when the buffer holds a \\n.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.expectLine(GREETING, greeted);
-      await c.send('slow line\n', { byteByByte: true });
-      await c.expectLine('SLOW LINE', { what: 'the reply to "slow line" sent one byte at a time', hint: this.hint });
-      await c.expectClose({ hint: this.hint });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const c = await ctx.connect(port);
+          await c.expectLine(GREETING, greeted);
+          await c.send('slow line\n', { byteByByte: true });
+          await c.expectLine('SLOW LINE', { what: 'the reply to "slow line" sent one byte at a time', hint: this.hint });
+          await c.expectClose({ hint: this.hint });
+        },
+        // The same line on a connection of its own, cut where the seed says.
+        async () => {
+          const c = await ctx.connect(port);
+          await c.expectLine(GREETING, greeted);
+          await c.send('slow line\n', { seeded: ctx.choices });
+          await c.expectLine('SLOW LINE', { what: 'the reply to "slow line" sent in pieces', hint: this.hint });
+          await c.expectClose({ hint: this.hint });
+        },
+      );
     },
   },
   {
@@ -64,14 +79,27 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['reply-upper-case'],
     hint: "chunk.toString() on each chunk on its own breaks a character whose bytes are split between chunks (you get U+FFFD �). Call socket.setEncoding('utf8') once, or decode with one StringDecoder for the whole stream.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.expectLine(GREETING, greeted);
       const line = Buffer.from('straße café 欢迎\n', 'utf8');
-      // split inside ß (2 bytes), inside é (2 bytes) and inside 欢 (3 bytes)
-      await c.send(line, { splitAt: [5, 12, 15, 17] });
-      await c.expectLine('STRASSE CAFÉ 欢迎', { what: 'the reply to "straße café 欢迎" (split mid-character)', hint: this.hint });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const c = await ctx.connect(port);
+          await c.expectLine(GREETING, greeted);
+          // split inside ß (2 bytes), inside é (2 bytes) and inside 欢 (3 bytes)
+          await c.send(line, { splitAt: [5, 12, 15, 17] });
+          await c.expectLine('STRASSE CAFÉ 欢迎', { what: 'the reply to "straße café 欢迎" (split mid-character)', hint: this.hint });
+        },
+        // The same line on a connection of its own, cut where the seed says (often inside a character).
+        async () => {
+          const c = await ctx.connect(port);
+          await c.expectLine(GREETING, greeted);
+          await c.send(line, { seeded: ctx.choices });
+          await c.expectLine('STRASSE CAFÉ 欢迎', { what: 'the reply to "straße café 欢迎" (sent in pieces)', hint: this.hint });
+        },
+      );
     },
   },
   {
@@ -208,17 +236,23 @@ const checks: CheckDef[] = [
     target: 'client',
     needs: ['client-sends-one-line'],
     hint: "A 'data' event may hold one byte of a line. Buffer until \\n before printing, and decode with socket.setEncoding('utf8') so split characters stay whole.",
+    explores: true,
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'straße'], 'keep');
-      const conn = await fake.nextConnection(program);
-      await conn.send(GREETING + '\n', { byteByByte: true });
-      await conn.readLine();
-      await conn.send('STRASSE\n', { byteByByte: true });
-      await conn.end(); // as the lesson's server does: the reply, then close
-      await expectExit(program, 0, 'the reply arrived and the server closed', this.hint);
-      noStackTrace(program, 'after the reply', this.hint);
-      expectClientLines(program, [GREETING, 'STRASSE'], this.hint);
+      /** The conversation, the greeting and the reply sent byte by byte, or cut where the seed says. */
+      const talk = async (seeded: boolean) => {
+        const fake = await ctx.fakeServer(seeded ? 'seeded' : 'fake');
+        const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), 'straße'], 'keep', seeded ? 'seeded client' : 'client');
+        const conn = await fake.nextConnection(program);
+        const how = seeded ? { seeded: ctx.choices } : { byteByByte: true };
+        await conn.send(GREETING + '\n', how);
+        await conn.readLine();
+        await conn.send('STRASSE\n', how);
+        await conn.end(); // as the lesson's server does: the reply, then close
+        await expectExit(program, 0, 'the reply arrived and the server closed', this.hint);
+        noStackTrace(program, 'after the reply', this.hint);
+        expectClientLines(program, [GREETING, 'STRASSE'], this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true), { together: true });
     },
   },
   {

@@ -3,13 +3,17 @@
 import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { pause, timing } from '../harness/timing.ts';
-import type { Peer } from '../harness/peer.ts';
+import type { Peer, SendOptions } from '../harness/peer.ts';
+import type { Choices } from '../harness/choices.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientConnectionRefused, expectAlive, expectClientLines, expectExit, noStackTrace, portInUse, readyCheck, STAYS_ALIVE, stopsOnSignal } from './common.ts';
 
 const LESSON = '02-loop-server';
 
 interface ServeOptions {
   byteByByte?: boolean;
+  /** Cut every reply where these choices say (the seeded case). */
+  seeded?: Choices;
   /** Every line the client sent, in order. */
   seen?: string[];
   /** Lines (or a last piece without \n) that arrived after the client's quit. */
@@ -29,6 +33,7 @@ function serveLikeLesson02(conn: Peer, opts: ServeOptions = {}): Promise<void> {
 
 async function serve(conn: Peer, opts: ServeOptions): Promise<void> {
   let answered = 0;
+  const how: SendOptions = opts.seeded ? { seeded: opts.seeded } : opts.byteByByte ? { byteByByte: true } : {};
   for (;;) {
     const line = await conn.readLine(timing.ready);
     if (line === null) {
@@ -38,7 +43,7 @@ async function serve(conn: Peer, opts: ServeOptions): Promise<void> {
     opts.seen?.push(line);
     if (line === 'quit') {
       // A client may leave right after sending quit without reading bye: that is fair.
-      await conn.send('bye\n', opts.byteByByte ? { byteByByte: true } : {}).catch(() => {});
+      await conn.send('bye\n', how).catch(() => {});
       if (!conn.socket.destroyed) await conn.end();
       // Anything the client sends after quit is recorded (until it closes, bounded).
       if (opts.afterQuit) {
@@ -56,7 +61,7 @@ async function serve(conn: Peer, opts: ServeOptions): Promise<void> {
       await conn.end();
       return;
     }
-    await conn.send(reply + '\n', opts.byteByByte ? { byteByByte: true } : {});
+    await conn.send(reply + '\n', how);
     if (opts.closeAfter !== undefined && ++answered >= opts.closeAfter) {
       await conn.end();
       return;
@@ -89,13 +94,26 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['reply-upper-case'],
     hint: "One 'data' event is not one line. Append every chunk to a buffer and answer each complete line (up to \\n) in it; keep the rest for the next chunk.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
       const c = await ctx.connect(port);
-      await c.send('one byte at a time\n', { byteByByte: true });
-      await c.expectLine('ONE BYTE AT A TIME', { what: 'the reply to a line sent byte by byte', hint: this.hint });
-      await c.send('and again\n', { byteByByte: true });
-      await c.expectLine('AND AGAIN', { what: 'the reply to the second line sent byte by byte', hint: this.hint });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          await c.send('one byte at a time\n', { byteByByte: true });
+          await c.expectLine('ONE BYTE AT A TIME', { what: 'the reply to a line sent byte by byte', hint: this.hint });
+          await c.send('and again\n', { byteByByte: true });
+          await c.expectLine('AND AGAIN', { what: 'the reply to the second line sent byte by byte', hint: this.hint });
+        },
+        // The same two lines again on that connection, each cut where the seed says.
+        async () => {
+          await c.send('one byte at a time\n', { seeded: ctx.choices });
+          await c.expectLine('ONE BYTE AT A TIME', { what: 'the reply to a line sent in pieces', hint: this.hint });
+          await c.send('and again\n', { seeded: ctx.choices });
+          await c.expectLine('AND AGAIN', { what: 'the reply to the second line sent in pieces', hint: this.hint });
+        },
+      );
     },
   },
   {
@@ -105,12 +123,23 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['reply-upper-case'],
     hint: "Decoding each chunk on its own (chunk.toString()) turns a split character into U+FFFD �. Call socket.setEncoding('utf8') once: Node then decodes the whole stream with one StringDecoder.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
       const c = await ctx.connect(port);
       const line = Buffer.from('größe 欢迎\n', 'utf8');
-      await c.send(line, { splitAt: [3, 5, 10, 12] }); // inside ö, ß, 欢 and 迎
-      await c.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" split mid-character', hint: this.hint });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          await c.send(line, { splitAt: [3, 5, 10, 12] }); // inside ö, ß, 欢 and 迎
+          await c.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" split mid-character', hint: this.hint });
+        },
+        // The line again on that connection, cut where the seed says (often inside a character).
+        async () => {
+          await c.send(line, { seeded: ctx.choices });
+          await c.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" sent in pieces', hint: this.hint });
+        },
+      );
     },
   },
   {
@@ -120,11 +149,22 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['reply-upper-case'],
     hint: 'One chunk can hold many lines. Loop: while the buffer holds a \\n, cut off the line before it and answer it.',
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
       const c = await ctx.connect(port);
-      await c.send('alpha\nbeta\ngamma\n');
-      for (const want of ['ALPHA', 'BETA', 'GAMMA']) await c.expectLine(want, { what: `the reply ${JSON.stringify(want)}`, hint: this.hint });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          await c.send('alpha\nbeta\ngamma\n');
+          for (const want of ['ALPHA', 'BETA', 'GAMMA']) await c.expectLine(want, { what: `the reply ${JSON.stringify(want)}`, hint: this.hint });
+        },
+        // The three lines again on that connection, the write cut where the seed says (lines glued and split at once).
+        async () => {
+          await c.send('alpha\nbeta\ngamma\n', { seeded: ctx.choices });
+          for (const want of ['ALPHA', 'BETA', 'GAMMA']) await c.expectLine(want, { what: `the reply ${JSON.stringify(want)}`, hint: this.hint });
+        },
+      );
     },
   },
   {
@@ -150,16 +190,22 @@ const checks: CheckDef[] = [
     shared: true,
     needs: ['quit-says-bye'],
     hint: "A line may end in \\r\\n (telnet, Windows, many clients send it): strip one \\r before the \\n. Then quit\\r\\n is quit, and the \\r never ends up inside a reply.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.send('hello\r\nagain\r\n');
-      // A reply that ends in \r\n is fair; "HELLO\r" followed by its own \r\n is not.
-      await c.expectLine('HELLO', { what: 'the reply to "hello\\r\\n"', hint: this.hint });
-      await c.expectLine('AGAIN', { what: 'the reply to "again\\r\\n"', hint: this.hint });
-      await c.send('quit\r\n');
-      await c.expectLine('bye', { what: 'the reply to "quit\\r\\n"', hint: this.hint });
-      await c.expectClose({ what: 'bye', hint: this.hint });
+      /** The conversation; seeded: on a connection of its own, each write cut where the seed says (a \r and its \n often apart). */
+      const talk = async (how: SendOptions) => {
+        const c = await ctx.connect(port);
+        await c.send('hello\r\nagain\r\n', how);
+        // A reply that ends in \r\n is fair; "HELLO\r" followed by its own \r\n is not.
+        await c.expectLine('HELLO', { what: 'the reply to "hello\\r\\n"', hint: this.hint });
+        await c.expectLine('AGAIN', { what: 'the reply to "again\\r\\n"', hint: this.hint });
+        await c.send('quit\r\n', how);
+        await c.expectLine('bye', { what: 'the reply to "quit\\r\\n"', hint: this.hint });
+        await c.expectClose({ what: 'bye', hint: this.hint });
+        c.destroy();
+      };
+      await fixedThenSeeded(ctx, () => talk({}), () => talk({ seeded: ctx.choices }));
     },
   },
   {
@@ -360,20 +406,25 @@ const checks: CheckDef[] = [
     title: 'the client sends each line and prints each reply, even when replies arrive byte by byte',
     target: 'client',
     hint: "Buffer the server's bytes and print one line per \\n; decode with socket.setEncoding('utf8') so a split character stays whole.",
+    explores: true,
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
-      const conn = await fake.nextConnection(program);
-      const serving = serveLikeLesson02(conn, { byteByByte: true });
-      program.writeStdin('hello\n');
-      await program.expectStdout(/^HELLO$/, 'the reply "HELLO"', timing.reply, this.hint);
-      program.writeStdin('grüß dich\n');
-      await program.expectStdout(/^GRÜSS DICH$/, 'the reply "GRÜSS DICH"', timing.reply, this.hint);
-      program.writeStdin('quit\n');
-      await serving;
-      await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
-      noStackTrace(program, 'after quit', this.hint);
-      expectClientLines(program, ['HELLO', 'GRÜSS DICH'], this.hint);
+      /** The conversation; the replies byte by byte, or (seeded) cut where the seed says. */
+      const talk = async (seeded: boolean) => {
+        const fake = await ctx.fakeServer(seeded ? 'seeded' : 'fake');
+        const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep', seeded ? 'seeded client' : 'client');
+        const conn = await fake.nextConnection(program);
+        const serving = serveLikeLesson02(conn, seeded ? { seeded: ctx.choices } : { byteByByte: true });
+        program.writeStdin('hello\n');
+        await program.expectStdout(/^HELLO$/, 'the reply "HELLO"', timing.reply, this.hint);
+        program.writeStdin('grüß dich\n');
+        await program.expectStdout(/^GRÜSS DICH$/, 'the reply "GRÜSS DICH"', timing.reply, this.hint);
+        program.writeStdin('quit\n');
+        await serving;
+        await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
+        noStackTrace(program, 'after quit', this.hint);
+        expectClientLines(program, ['HELLO', 'GRÜSS DICH'], this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true), { together: true });
     },
   },
   {

@@ -5,10 +5,11 @@ import type { CheckContext, CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import { Waiter } from '../harness/waiter.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { timing } from '../harness/timing.ts';
 import { canSeeProcesses, markedProcesses, markProcesses, type Mark } from './process-marks.ts';
 import { clientConnectionRefused, expectExit, noStackTrace, portInUse, readyCheck, stopsOnSignal } from './common.ts';
-import { bigReply, expectBigBody, expectReply, expectStdoutExactly, LENGTH_HINT, serveCommands, type FakeReply } from './ssh-wire.ts';
+import { bigReply, commandClient, expectBigBody, expectReply, expectStdoutExactly, LENGTH_HINT, type FakeReply } from './ssh-wire.ts';
 
 const LESSON = '03-ssh-lite';
 const NO_OUTPUT = 'cmd has no output...';
@@ -267,27 +268,29 @@ const checks: CheckDef[] = [
     title: 'the client prints each output exactly, its length line and body split across many reads',
     target: 'client',
     hint: "Collect bytes until the length line's \\n, send \"ready\\n\", then count the body's bytes as they arrive (add each chunk's length once) until you have exactly that many. Write them with process.stdout.write(buffer): console.log adds a \\n. Send the next command only after the whole output arrived.",
+    explores: true,
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
-      const conn = await fake.nextConnection(program);
       const big = numbered(4_000, 9); // 40,000 bytes in 8 writes, each read on its own
-      const replies: FakeReply[] = [
+      const fixed: FakeReply[] = [
         { body: 'hello\n', lengthByteByByte: true },
         { body: 'no newline at the end', ending: '\r\n', bodySplitAt: [5, 10] },
         { body: big, bodySplitAt: [5_000, 10_000, 15_000, 20_000, 25_000, 30_000, 35_000], bodyPauseMs: 20 },
         { body: 'last line\n', lengthByteByByte: true, bodyByteByByte: true },
       ];
-      const seen: string[] = [];
-      const serving = serveCommands(conn, (_c, n) => replies[n] ?? { body: 'unexpected\n' }, seen, this.hint);
-      program.writeStdin('echo hello\nprintf no-newline\nseq big\necho last line\n');
-      // End stdin once the last output is printed (or the client gave up): the exact comparison follows.
-      await Promise.race([program.expectStdout(/^last line$/, 'the last output', 2 * timing.reply).catch(() => undefined), serving]);
-      program.endStdin();
-      await serving;
-      await expectExit(program, 0, 'its input ended and every output had arrived', this.hint);
-      noStackTrace(program, 'after its input ended', this.hint);
-      expectStdoutExactly(program, 'hello\nno newline at the end' + big + 'last line\n', this.hint);
+      // The seeded case: the same outputs, each length line and body cut where the seed says.
+      const seeded: FakeReply[] = fixed.map((r) => ({ body: r.body, ...(r.ending ? { ending: r.ending } : {}), seeded: ctx.choices }));
+      const talk = async (replies: FakeReply[], seededCase: boolean) => {
+        const { program, serving } = await commandClient(ctx, 'keep', (_c, n) => replies[n] ?? { body: 'unexpected\n' }, this.hint, seededCase);
+        program.writeStdin('echo hello\nprintf no-newline\nseq big\necho last line\n');
+        // End stdin once the last output is printed (or the client gave up): the exact comparison follows.
+        await Promise.race([program.expectStdout(/^last line$/, 'the last output', 2 * timing.reply).catch(() => undefined), serving]);
+        program.endStdin();
+        await serving;
+        await expectExit(program, 0, 'its input ended and every output had arrived', this.hint);
+        noStackTrace(program, 'after its input ended', this.hint);
+        expectStdoutExactly(program, 'hello\nno newline at the end' + big + 'last line\n', this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(fixed, false), () => talk(seeded, true), { together: true });
     },
   },
   {
@@ -296,16 +299,17 @@ const checks: CheckDef[] = [
     target: 'client',
     needs: ['client-prints-output'],
     hint: "TCP keeps no boundaries: the output may arrive in the same 'data' chunk as the length line. Everything after the length line's \\n is output; keep it (and still send ready).",
+    explores: true,
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'echo one\necho two two\n');
-      const conn = await fake.nextConnection(program);
-      const seen: string[] = [];
-      const bodies = ['one\n', 'two two\n'];
-      const serving = serveCommands(conn, (_c, n) => ({ body: bodies[n] ?? 'unexpected\n', coalesce: true }), seen, this.hint);
-      await expectExit(program, 0, 'its input ended', this.hint);
-      await serving;
-      expectStdoutExactly(program, 'one\ntwo two\n', this.hint);
+      /** Each length line and its output in one write; seeded: that write cut where the seed says (often right after the length line). */
+      const talk = async (seeded: boolean) => {
+        const bodies = ['one\n', 'two two\n'];
+        const { program, serving } = await commandClient(ctx, 'echo one\necho two two\n', (_c, n) => ({ body: bodies[n] ?? 'unexpected\n', coalesce: true, ...(seeded ? { seeded: ctx.choices } : {}) }), this.hint, seeded);
+        await expectExit(program, 0, 'its input ended', this.hint);
+        await serving;
+        expectStdoutExactly(program, 'one\ntwo two\n', this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true), { together: true });
     },
   },
   {
@@ -314,20 +318,22 @@ const checks: CheckDef[] = [
     target: 'client',
     needs: ['client-prints-output'],
     hint: "Keep the socket's data as Buffers (no setEncoding) and count buffer.length. A string's length counts characters, so with é or 欢 in the output the count never reaches the length and the client waits forever.",
+    explores: true,
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'printf accents\nprintf ss\n');
-      const conn = await fake.nextConnection(program);
-      const seen: string[] = [];
       const sharp = 'ß'.repeat(3000) + '\n';
-      const replies: FakeReply[] = [
+      const fixed: FakeReply[] = [
         { body: 'héllo 欢迎\n', bodySplitAt: [2, 8, 11] }, // inside é, 欢 and 迎
         { body: sharp, bodySplitAt: [1001, 4001] },
       ];
-      const serving = serveCommands(conn, (_c, n) => replies[n] ?? { body: 'unexpected\n' }, seen, this.hint);
-      await expectExit(program, 0, 'its input ended', this.hint);
-      await serving;
-      expectStdoutExactly(program, 'héllo 欢迎\n' + sharp, this.hint);
+      // The seeded case: the same outputs, cut where the seed says (often inside a character).
+      const seeded: FakeReply[] = fixed.map((r) => ({ body: r.body, seeded: ctx.choices }));
+      const talk = async (replies: FakeReply[], seededCase: boolean) => {
+        const { program, serving } = await commandClient(ctx, 'printf accents\nprintf ss\n', (_c, n) => replies[n] ?? { body: 'unexpected\n' }, this.hint, seededCase);
+        await expectExit(program, 0, 'its input ended', this.hint);
+        await serving;
+        expectStdoutExactly(program, 'héllo 欢迎\n' + sharp, this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(fixed, false), () => talk(seeded, true), { together: true });
     },
   },
   {
@@ -337,11 +343,7 @@ const checks: CheckDef[] = [
     needs: ['client-prints-output'],
     hint: "Skip empty and blank input lines instead of sending them. (In Python send(b'') sends nothing at all, and the client then waits forever for a length that never comes.)",
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'echo one\n\n   \necho two\n');
-      const conn = await fake.nextConnection(program);
-      const seen: string[] = [];
-      const serving = serveCommands(conn, (c) => ({ body: c.trim() === '' ? NO_OUTPUT : c.slice(5) + '\n' }), seen, this.hint);
+      const { program, seen, serving } = await commandClient(ctx, 'echo one\n\n   \necho two\n', (c) => ({ body: c.trim() === '' ? NO_OUTPUT : c.slice(5) + '\n' }), this.hint);
       await expectExit(program, 0, 'its input ended', this.hint).catch((e: unknown) => {
         throw seen.some((l) => l.trim() === '') ? new CheckFailure('WRONG_BYTES', 'the client sent an empty command', { expected: '"echo one" and "echo two", nothing between them', actual: JSON.stringify(seen), hint: this.hint }) : e;
       });
@@ -359,11 +361,7 @@ const checks: CheckDef[] = [
     needs: ['client-prints-output'],
     hint: 'The line quit is for the client, not a command: do not send it. Stop reading stdin, end the connection (socket.end()) and exit 0.',
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'keep');
-      const conn = await fake.nextConnection(program);
-      const seen: string[] = [];
-      const serving = serveCommands(conn, (c) => ({ body: c.startsWith('echo ') ? c.slice(5) + '\n' : NO_OUTPUT }), seen, this.hint);
+      const { program, seen, serving } = await commandClient(ctx, 'keep', (c) => ({ body: c.startsWith('echo ') ? c.slice(5) + '\n' : NO_OUTPUT }), this.hint);
       program.writeStdin('echo before quit\n');
       await program.expectStdout(/^before quit$/, 'the output "before quit"', timing.reply, this.hint);
       program.writeStdin('quit\necho after quit\n');
@@ -381,11 +379,7 @@ const checks: CheckDef[] = [
     needs: ['client-prints-output'],
     hint: "When stdin ends, send the commands still waiting one at a time (each after the previous output), and exit 0 only once the last output has been printed. Exiting at stdin's end loses the output still on its way.",
     async run(ctx) {
-      const fake = await ctx.fakeServer();
-      const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], 'echo first words\necho last words\n');
-      const conn = await fake.nextConnection(program);
-      const seen: string[] = [];
-      const serving = serveCommands(conn, (c) => ({ body: c.slice(5) + '\n', bodyByteByByte: true }), seen, this.hint);
+      const { program, seen, serving } = await commandClient(ctx, 'echo first words\necho last words\n', (c) => ({ body: c.slice(5) + '\n', bodyByteByByte: true }), this.hint);
       await expectExit(program, 0, 'its input ended', this.hint);
       await serving;
       expectStdoutExactly(program, 'first words\nlast words\n', this.hint);

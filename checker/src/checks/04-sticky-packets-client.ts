@@ -4,13 +4,21 @@
 // exit once it has one reply per line.
 
 import type { CheckContext, CheckDef } from '../harness/check.ts';
+import type { Choices } from '../harness/choices.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
 import { timing } from '../harness/timing.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientConnectionRefused, expectClientLines, noStackTrace } from './common.ts';
 
-type Answer = 'after-all' | 'one-write' | 'dribble';
+/**
+ * How the fake server answers: after every line has arrived, one write per reply; every reply in one
+ * write; each reply as its line arrives, byte by byte; or as the seed says (the seeded case): after
+ * each line it sends the replies it holds, or holds them for later (coalescing them with the next
+ * ones; the rest after the last line), every write cut where the seed says.
+ */
+type Answer = 'after-all' | 'one-write' | 'dribble' | { seeded: Choices; maxCuts: number };
 
 /**
  * Plays lesson 04's server to the client: reads `count` lines, answering `N LINE` as `answer` says.
@@ -43,16 +51,22 @@ async function serve(ctx: CheckContext, conn: Peer, program: Program, count: num
     const reply = `${seen.length} ${line}\n`;
     if (answer === 'dribble') await conn.send(reply, { byteByByte: true });
     else replies.push(reply);
+    if (typeof answer === 'object' && seen.length < count) {
+      if (answer.seeded.below(2) === 1) answer.seeded.note(`${conn.name} holds the replies to line ${seen.length - replies.length + 1}${replies.length > 1 ? `-${seen.length}` : ''} for later`);
+      else await conn.send(replies.splice(0).join(''), { seeded: answer.seeded, maxCuts: answer.maxCuts });
+    }
   }
   if (answer === 'after-all') for (const r of replies) await conn.send(r);
   if (answer === 'one-write') await conn.send(replies.join(''));
+  if (typeof answer === 'object' && replies.length) await conn.send(replies.join(''), { seeded: answer.seeded, maxCuts: answer.maxCuts });
   ctx.transcript.note(conn.name, 'the fake server has answered every line and keeps the connection open');
 }
 
 /** Runs the client on `lines` against a fake server that answers as `answer` says; checks its output and exit. */
 async function runClient(ctx: CheckContext, lines: string[], answer: Answer, hint: string): Promise<void> {
-  const fake = await ctx.fakeServer();
-  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], lines.map((l) => l + '\n').join(''));
+  const seeded = typeof answer === 'object';
+  const fake = await ctx.fakeServer(seeded ? 'seeded' : 'fake');
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], lines.map((l) => l + '\n').join(''), seeded ? 'seeded client' : 'client');
   const conn = await fake.nextConnection(program);
   await serve(ctx, conn, program, lines.length, answer, hint);
   const want = lines.map((l, i) => `${i + 1} ${l}`);
@@ -92,8 +106,10 @@ export const clientChecks: CheckDef[] = [
     title: 'the client prints each reply when all of them arrive in one write',
     target: 'client',
     hint: "One 'data' chunk can hold every reply. Split the replies at \\n (your LineSplitter), print each one, and count replies, not chunks.",
+    explores: true,
     async run(ctx) {
-      await runClient(ctx, LINES, 'one-write', this.hint);
+      // Seeded: the replies coalesced (held and sent together) and cut where the seed says.
+      await fixedThenSeeded(ctx, () => runClient(ctx, LINES, 'one-write', this.hint), () => runClient(ctx, LINES, { seeded: ctx.choices, maxCuts: 6 }, this.hint), { together: true });
     },
   },
   {
@@ -101,8 +117,10 @@ export const clientChecks: CheckDef[] = [
     title: 'the client prints whole replies when they arrive byte by byte',
     target: 'client',
     hint: "A reply may come one byte per 'data' event, cutting characters in two. Print a reply only when its \\n has come, and decode whole lines (or use one StringDecoder), never chunk by chunk.",
+    explores: true,
     async run(ctx) {
-      await runClient(ctx, LINES, 'dribble', this.hint);
+      // Seeded: the replies coalesced or not, each write cut in many pieces where the seed says (often inside a character).
+      await fixedThenSeeded(ctx, () => runClient(ctx, LINES, 'dribble', this.hint), () => runClient(ctx, LINES, { seeded: ctx.choices, maxCuts: 16 }, this.hint), { together: true });
     },
   },
   // This client may read all of its input before it connects: the input is given and ended.

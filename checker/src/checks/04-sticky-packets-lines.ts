@@ -132,15 +132,7 @@ function hotSpots(data: Buffer): number[] {
 /** The case's bytes again, cut where the check's choices say (up to 6 cuts, many next to a \n, \r, a character's middle or the limit). */
 function seededCase(ctx: CheckContext, c: Case): Case {
   const data = typeof c.data === 'string' ? Buffer.from(c.data, 'utf8') : c.data;
-  const hot = hotSpots(data);
-  const cuts = new Set<number>();
-  const count = ctx.choices.below(7);
-  for (let i = 0; i < count && data.length > 1; i++) {
-    const near = hot.length > 0 && ctx.choices.below(2) === 1;
-    const at = near ? (hot[ctx.choices.below(hot.length)] ?? 0) + ctx.choices.below(5) - 2 : 1 + ctx.choices.below(data.length - 1);
-    if (at > 0 && at < data.length) cuts.add(at);
-  }
-  const sorted = [...cuts].sort((a, b) => a - b);
+  const sorted = ctx.choices.cutsNear(data.length, hotSpots(data), 6);
   const end = c.plan?.end ?? false;
   return { what: `${c.what} (${sorted.length ? `cut by the seed at ${sorted.join(', ')}` : 'the seed made no cut'})`, data, plan: { cuts: sorted, ...(end ? { end } : {}) }, ...expectedFeed(data, sorted, end) };
 }

@@ -7,6 +7,8 @@ import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer, SendOptions } from '../harness/peer.ts';
 import { portInUse, readyCheck, stopsOnSignal, expectAlive } from './common.ts';
+import type { CheckContext } from '../harness/check.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientChecks } from './04-sticky-packets-client.ts';
 import { describeLine, LIMIT, lineSplitterChecks } from './04-sticky-packets-lines.ts';
 
@@ -27,6 +29,9 @@ async function sendRefused(c: Peer, data: string | Buffer, opts: SendOptions = {
     if (!(e instanceof CheckFailure) || e.code !== 'CLOSED_EARLY') throw e;
   });
 }
+
+/** Where the seed cuts a write of this check (next to the limit, besides the usual spots). */
+const seededNearLimit = (ctx: CheckContext): SendOptions => ({ seeded: ctx.choices, near: [LIMIT - 1, LIMIT, LIMIT + 1, LIMIT + 2] });
 
 /** The error line, then the close, and not one reply after it. */
 async function expectRefused(c: Peer, what: string, hint: string): Promise<void> {
@@ -59,12 +64,17 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: "One 'data' chunk is not one message (粘包, sticky packets): a chunk can hold a thousand lines. Answer every \\n-terminated line in it, and keep the unfinished rest for the next chunk.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
       const lines = Array.from({ length: 1000 }, (_, i) => `message ${i + 1}${i % 10 === 0 ? ' 欢迎' : ''}`);
-      await c.send(lines.map((l) => l + '\n').join(''));
-      for (const [i, l] of lines.entries()) await expectReply(c, i + 1, l, this.hint);
+      // Seeded: the same 1,000 lines on a connection of their own, the write cut where the seed says.
+      const talk = async (how: SendOptions) => {
+        const c = await ctx.connect(port);
+        await c.send(lines.map((l) => l + '\n').join(''), how);
+        for (const [i, l] of lines.entries()) await expectReply(c, i + 1, l, this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk({}), () => talk({ seeded: ctx.choices }));
     },
   },
   {
@@ -74,13 +84,18 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: "A line may come one byte per 'data' event. Keep the bytes that have no \\n yet and add the next chunk to them; answer only when the \\n arrives.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.send('one byte at a time\n', { byteByByte: true });
-      await expectReply(c, 1, 'one byte at a time', this.hint);
-      await c.send('and again\n', { byteByByte: true });
-      await expectReply(c, 2, 'and again', this.hint);
+      // Seeded: the same two lines on a connection of their own, each cut where the seed says.
+      const talk = async (how: SendOptions) => {
+        const c = await ctx.connect(port);
+        await c.send('one byte at a time\n', how);
+        await expectReply(c, 1, 'one byte at a time', this.hint);
+        await c.send('and again\n', how);
+        await expectReply(c, 2, 'and again', this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk({ byteByByte: true }), () => talk({ seeded: ctx.choices }));
     },
   },
   {
@@ -90,13 +105,22 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: "Decoding each chunk on its own (chunk.toString()) turns a split character into U+FFFD �. Keep bytes until the \\n and decode the whole line, or decode the stream with one StringDecoder.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.send('größe 欢迎 😀\n', { splitAt: [3, 5, 10, 12, 17] }); // inside ö, ß, 欢, 迎 and 😀
-      await expectReply(c, 1, 'größe 欢迎 😀', this.hint);
-      await c.send('über\n', { byteByByte: true });
-      await expectReply(c, 2, 'über', this.hint);
+      // Seeded: the same two lines on a connection of their own, each cut where the seed says (often inside a character).
+      const talk = async (first: SendOptions, second: SendOptions) => {
+        const c = await ctx.connect(port);
+        await c.send('größe 欢迎 😀\n', first);
+        await expectReply(c, 1, 'größe 欢迎 😀', this.hint);
+        await c.send('über\n', second);
+        await expectReply(c, 2, 'über', this.hint);
+      };
+      await fixedThenSeeded(
+        ctx,
+        () => talk({ splitAt: [3, 5, 10, 12, 17] }, { byteByByte: true }), // inside ö, ß, 欢, 迎 and 😀
+        () => talk({ seeded: ctx.choices }, { seeded: ctx.choices }),
+      );
     },
   },
   {
@@ -106,17 +130,23 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: 'A line ends at \\n; a \\r right before it is part of the ending, not a line of its own and not part of the message.',
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.send('hello\r\n');
-      await expectReply(c, 1, 'hello', this.hint);
-      await c.send('plain\n');
-      await expectReply(c, 2, 'plain', this.hint);
-      await c.send('split\r\n', { splitAt: [6] });
-      await expectReply(c, 3, 'split', this.hint);
-      await c.send('mixed\r\nlines\nend\r\n');
-      for (const [n, m] of [[4, 'mixed'], [5, 'lines'], [6, 'end']] as const) await expectReply(c, n, m, this.hint);
+      // Seeded: the same writes on a connection of their own, each cut where the seed says (a \r and its \n often apart).
+      const talk = async (seeded: boolean) => {
+        const how = (fixed: SendOptions): SendOptions => (seeded ? { seeded: ctx.choices } : fixed);
+        const c = await ctx.connect(port);
+        await c.send('hello\r\n', how({}));
+        await expectReply(c, 1, 'hello', this.hint);
+        await c.send('plain\n', how({}));
+        await expectReply(c, 2, 'plain', this.hint);
+        await c.send('split\r\n', how({ splitAt: [6] }));
+        await expectReply(c, 3, 'split', this.hint);
+        await c.send('mixed\r\nlines\nend\r\n', how({}));
+        for (const [n, m] of [[4, 'mixed'], [5, 'lines'], [6, 'end']] as const) await expectReply(c, n, m, this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true));
     },
   },
   {
@@ -126,19 +156,24 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: "On 'end' the client has stopped sending: what is left since the last \\n is its last line (the splitter's end()). Answer it, then socket.end(). Create the server with { allowHalfOpen: true }.",
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
-      await c.send('one\ntwo');
-      await c.end();
-      await expectReply(c, 1, 'one', this.hint);
-      await expectReply(c, 2, 'two', this.hint);
-      await c.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
-      const solo = await ctx.connect(port);
-      await solo.send('solo 欢', { byteByByte: true });
-      await solo.end();
-      await expectReply(solo, 1, 'solo 欢', this.hint);
-      await solo.expectClose({ what: 'the last reply' });
+      // Seeded: the same two connections again, each write cut where the seed says.
+      const talk = async (seeded: boolean) => {
+        const c = await ctx.connect(port);
+        await c.send('one\ntwo', seeded ? { seeded: ctx.choices } : {});
+        await c.end();
+        await expectReply(c, 1, 'one', this.hint);
+        await expectReply(c, 2, 'two', this.hint);
+        await c.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
+        const solo = await ctx.connect(port);
+        await solo.send('solo 欢', seeded ? { seeded: ctx.choices } : { byteByByte: true });
+        await solo.end();
+        await expectReply(solo, 1, 'solo 欢', this.hint);
+        await solo.expectClose({ what: 'the last reply' });
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true));
     },
   },
   {
@@ -174,23 +209,29 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: 'The limit counts the message without its \\n or \\r\\n: 65,536 bytes is still a line. Count bytes, compare with >, and drop the \\r of a \\r\\n before you measure.',
+    explores: true,
     async run(ctx) {
       const { port } = await ctx.sharedServer();
-      const c = await ctx.connect(port);
       const a = 'a'.repeat(LIMIT);
       const wide = '欢'.repeat(21_845) + 'b'; // 65,536 bytes
-      await c.send(a + '\n');
-      await expectReply(c, 1, a, this.hint);
-      await c.send(wide + '\r\n');
-      await expectReply(c, 2, wide, this.hint);
-      await c.send('c'.repeat(LIMIT) + '\r\n', { splitAt: [LIMIT + 1] });
-      await expectReply(c, 3, 'c'.repeat(LIMIT), this.hint);
-      await c.send('d'.repeat(LIMIT) + '\n', { splitAt: [10_000, 30_001, 50_000, LIMIT - 1, LIMIT] });
-      await expectReply(c, 4, 'd'.repeat(LIMIT), this.hint);
-      await c.send(wide + '\n', { splitAt: [1, 20_000, 40_000, 65_534] });
-      await expectReply(c, 5, wide, this.hint);
-      await c.send('next\n');
-      await expectReply(c, 6, 'next', this.hint);
+      // Seeded: the same writes on a connection of their own, each cut where the seed says (often at the limit).
+      const talk = async (seeded: boolean) => {
+        const how = (fixed: SendOptions): SendOptions => (seeded ? seededNearLimit(ctx) : fixed);
+        const c = await ctx.connect(port);
+        await c.send(a + '\n', how({}));
+        await expectReply(c, 1, a, this.hint);
+        await c.send(wide + '\r\n', how({}));
+        await expectReply(c, 2, wide, this.hint);
+        await c.send('c'.repeat(LIMIT) + '\r\n', how({ splitAt: [LIMIT + 1] }));
+        await expectReply(c, 3, 'c'.repeat(LIMIT), this.hint);
+        await c.send('d'.repeat(LIMIT) + '\n', how({ splitAt: [10_000, 30_001, 50_000, LIMIT - 1, LIMIT] }));
+        await expectReply(c, 4, 'd'.repeat(LIMIT), this.hint);
+        await c.send(wide + '\n', how({ splitAt: [1, 20_000, 40_000, 65_534] }));
+        await expectReply(c, 5, wide, this.hint);
+        await c.send('next\n', how({}));
+        await expectReply(c, 6, 'next', this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true));
     },
   },
   {
@@ -228,25 +269,31 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['numbered-replies'],
     hint: 'A client may never send the \\n: measure the unfinished rest after every chunk too. Once it holds more than 65,536 bytes (not counting a last \\r, which may be the start of \\r\\n), the line is too long.',
+    explores: true,
     async run(ctx) {
       const { port, program } = await ctx.sharedServer();
       const bystander = await ctx.connect(port);
       await bystander.send('before\n');
       await expectReply(bystander, 1, 'before');
 
-      const f1 = await ctx.connect(port);
-      await f1.send('first\n');
-      await expectReply(f1, 1, 'first');
-      await sendRefused(f1, 'a'.repeat(LIMIT + 1), { splitAt: [40_000] }); // and no \n, ever
-      await expectRefused(f1, '65,537 bytes with no \\n (sent in two writes)', this.hint);
+      // Seeded: the same three connections again, each long write cut where the seed says (often at the limit).
+      const floods = async (seeded: boolean) => {
+        const how = (fixed: SendOptions): SendOptions => (seeded ? seededNearLimit(ctx) : fixed);
+        const f1 = await ctx.connect(port);
+        await f1.send('first\n');
+        await expectReply(f1, 1, 'first');
+        await sendRefused(f1, 'a'.repeat(LIMIT + 1), how({ splitAt: [40_000] })); // and no \n, ever
+        await expectRefused(f1, `65,537 bytes with no \\n (${seeded ? 'cut by the seed' : 'sent in two writes'})`, this.hint);
 
-      const f2 = await ctx.connect(port);
-      await sendRefused(f2, `${'g'.repeat(LIMIT + 1)}\nafter\n`, { splitAt: [1000, 30_000, LIMIT, LIMIT + 1] });
-      await expectRefused(f2, 'a 65,537-byte line in five writes', this.hint);
+        const f2 = await ctx.connect(port);
+        await sendRefused(f2, `${'g'.repeat(LIMIT + 1)}\nafter\n`, how({ splitAt: [1000, 30_000, LIMIT, LIMIT + 1] }));
+        await expectRefused(f2, `a 65,537-byte line ${seeded ? 'cut by the seed' : 'in five writes'}`, this.hint);
 
-      const f3 = await ctx.connect(port);
-      await sendRefused(f3, `${'欢'.repeat(21_846)}\nafter\n`, { splitAt: [30_001, LIMIT] });
-      await expectRefused(f3, '21,846 × "欢" (65,538 bytes) split inside characters', this.hint);
+        const f3 = await ctx.connect(port);
+        await sendRefused(f3, `${'欢'.repeat(21_846)}\nafter\n`, how({ splitAt: [30_001, LIMIT] }));
+        await expectRefused(f3, `21,846 × "欢" (65,538 bytes) ${seeded ? 'cut by the seed' : 'split inside characters'}`, this.hint);
+      };
+      await fixedThenSeeded(ctx, () => floods(false), () => floods(true));
 
       expectAlive(program, 'a client sent a line that is too long', this.hint);
       await bystander.send('still here\n');

@@ -60,6 +60,7 @@ export function frameworkCheck(def: Omit<CheckDef, 'target' | 'module' | 'run'> 
     hint: def.hint,
     ...(def.needs ? { needs: def.needs } : {}),
     ...(def.slow ? { slow: true } : {}),
+    ...(def.explores ? { explores: true } : {}),
     target: 'module',
     module: MODULE,
     async run(ctx) {

@@ -9,6 +9,7 @@ import type { Peer, SendOptions } from '../harness/peer.ts';
 import { pause, timing } from '../harness/timing.ts';
 import type { CheckContext } from '../harness/check.ts';
 import { frameworkCheck, startRemote, type Remote } from './07-socketserver-framework.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 
 interface Case {
   what: string;
@@ -22,10 +23,35 @@ interface Case {
 
 const show = (v: string | null) => (v === null ? 'null' : JSON.stringify(v));
 
+/** A case's bytes for a message: short ones quoted, long ones counted. */
+function showData(data: string | Buffer): string {
+  const text = typeof data === 'string' ? data : data.toString('utf8');
+  const bytes = Buffer.byteLength(text);
+  return bytes <= 60 ? JSON.stringify(text) : `${text.split('\n').length - 1} lines (${bytes.toLocaleString('en-US')} bytes)`;
+}
+
+/**
+ * While exploring, one `lines` server per pooled driver, for every run of every check (a server
+ * per run would leave hundreds listening in that driver).
+ */
+const pooledServers = new WeakMap<ModuleHost, Promise<Remote>>();
+
+/** The fixed cases, then each case's bytes once more cut where the seed says (exploring: those alone). */
 async function runCases(ctx: CheckContext, host: ModuleHost, cases: Case[], hint: string): Promise<void> {
-  const server: Remote = await startRemote(host, 'ThreadingTCPServer', { handler: 'lines' });
+  let server: Promise<Remote> | undefined = ctx.hostPool ? pooledServers.get(host) : undefined;
+  if (!server) {
+    server = startRemote(host, 'ThreadingTCPServer', { handler: 'lines' });
+    if (ctx.hostPool) pooledServers.set(host, server);
+  }
+  const { port } = await server;
+  // A case without bytes has nothing to cut: it is not run again.
+  const seeded = cases.filter((c) => c.data.length > 0).map((c) => ({ ...c, what: `sends ${showData(c.data)} cut where the seed says${c.end ? ' and ends its side' : ''}`, send: { seeded: ctx.choices } }));
+  await fixedThenSeeded(ctx, () => runOn(ctx, port, cases, hint), () => runOn(ctx, port, seeded, hint));
+}
+
+async function runOn(ctx: CheckContext, port: number, cases: Case[], hint: string): Promise<void> {
   for (const c of cases) {
-    const peer: Peer = await ctx.connect(server.port);
+    const peer: Peer = await ctx.connect(port);
     ctx.transcript.note('tester', `${c.what}; each readLine() result comes back as a JSON line`);
     await peer.send(c.data, c.send ?? {});
     if (c.end) await peer.end();
@@ -55,6 +81,7 @@ export const streamHandlerChecks: CheckDef[] = [
   frameworkCheck({
     id: 'read-line-split',
     title: 'readLine() waits for the whole line when it arrives byte by byte, or split inside a character',
+    explores: true,
     needs: ['phases-in-order'],
     hint: "One 'data' chunk is not one line: keep the bytes after the last \\n for the next chunk, and decode a line only once it is whole (a character's bytes may come in two chunks; \\n is never inside one).",
     async run(ctx, host, hint) {
@@ -72,6 +99,7 @@ export const streamHandlerChecks: CheckDef[] = [
   frameworkCheck({
     id: 'read-line-coalesced',
     title: 'readLine() hands out each of many lines that arrive in one write, one per call',
+    explores: true,
     needs: ['phases-in-order'],
     hint: 'One chunk may hold many lines: hand out one per readLine() call and keep the others for the next calls. An empty line (\\n\\n) is a line too.',
     async run(ctx, host, hint) {
@@ -85,6 +113,7 @@ export const streamHandlerChecks: CheckDef[] = [
   frameworkCheck({
     id: 'read-line-crlf',
     title: 'readLine() takes \\r\\n as a line end, even with \\r and \\n in different reads',
+    explores: true,
     needs: ['phases-in-order'],
     hint: 'A \\r right before the \\n belongs to the line end: drop it from the whole line (it may have come in the previous chunk).',
     async run(ctx, host, hint) {
@@ -97,6 +126,7 @@ export const streamHandlerChecks: CheckDef[] = [
   frameworkCheck({
     id: 'read-line-end',
     title: 'readLine() returns a last line without \\n, then null at the end of the stream and on every call after it',
+    explores: true,
     needs: ['phases-in-order'],
     hint: "On 'end', the bytes kept since the last \\n are the last line (if there are any); after that readLine() returns null, on every call: remember that the stream has ended, do not wait for another 'end'.",
     async run(ctx, host, hint) {

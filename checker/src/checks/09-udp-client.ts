@@ -7,7 +7,8 @@ import type { CheckContext, CheckDef } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { showBytes } from '../harness/bytes.ts';
 import type { Datagram } from '../harness/datagram.ts';
-import type { FakeUdpServer } from '../harness/fake-udp-server.ts';
+import type { Fate, FakeUdpServer } from '../harness/fake-udp-server.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import type { Program } from '../harness/program.ts';
 import { closedUdpPort } from '../harness/udp-ready.ts';
 import { timing } from '../harness/timing.ts';
@@ -18,9 +19,9 @@ const RESEND_SLACK_MS = 700;
 
 const upper = (data: Buffer): string => data.toString('utf8').toUpperCase();
 
-async function startClient(ctx: CheckContext, input: string, args: string[]): Promise<{ fake: FakeUdpServer; program: Program; exitAt: () => number | undefined }> {
-  const fake = await ctx.fakeUdpServer();
-  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), ...args], input);
+async function startClient(ctx: CheckContext, input: string, args: string[], seeded = false): Promise<{ fake: FakeUdpServer; program: Program; exitAt: () => number | undefined }> {
+  const fake = await ctx.fakeUdpServer(seeded ? 'seeded' : 'fake');
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), ...args], input, seeded ? 'seeded client' : 'client');
   let exitAt: number | undefined;
   void program.exited.then(() => {
     exitAt = performance.now();
@@ -85,6 +86,94 @@ function expectResendGaps(tries: readonly Datagram[], timeout: number, hint: str
   }
 }
 
+const FATES: Record<Fate, string> = { answer: 'answered', twice: 'answered twice', drop: 'dropped', late: 'answered late' };
+
+/**
+ * The seeded case of the checks about loss: the client's lines go to a fake server that decides
+ * each datagram's fate as it arrives (answered, answered twice, dropped, or answered late, when the
+ * next datagram comes), drawn from the seed in the order of `fates` (the first the simplest). Per
+ * line at most --retries - 1 datagrams are dropped or answered late, so a correct client (a try and
+ * --retries resends, --timeout apart, a socket per line) always gets a reply in time, with a try to
+ * spare for a loaded machine. Judged by the README alone: one datagram per line, in order, each resend
+ * about --timeout after the try before it (the bounds of expectResendGaps); every reply printed once,
+ * in order, nothing else; exit 0.
+ */
+async function seededLoss(ctx: CheckContext, lines: string[], fates: readonly Fate[], hint: string): Promise<void> {
+  const timeout = 200;
+  const retries = 3;
+  const { fake, program } = await startClient(ctx, lines.join('\n') + '\n', ['--timeout', String(timeout), '--retries', String(retries)], true);
+  const lost = new Map<string, number>();
+  fake.serve({
+    answer: upper,
+    fate: (d) => {
+      const line = d.data.toString('utf8');
+      const used = lost.get(line) ?? 0;
+      const fate = ctx.choices.pick(used < retries - 1 ? fates : fates.filter((f) => f === 'answer' || f === 'twice'));
+      if (fate === 'drop' || fate === 'late') lost.set(line, used + 1);
+      ctx.choices.note(`datagram #${d.n} ${JSON.stringify(line)} ${FATES[fate]}`);
+      return fate;
+    },
+  });
+  await expectFirstDatagram(fake, program, hint);
+  await expectExit(program, 0, 'its input ended and every line had its reply', hint, lines.length * (retries + 1) * timeout + timing.exit);
+  expectDatagrams(fake.history, lines, hint);
+  // Each resend came about --timeout after the try before it (the tries of one line are consecutive).
+  const runs: Datagram[][] = [];
+  for (const d of fake.history) {
+    const last = runs.at(-1);
+    if (last?.[0]?.data.equals(d.data)) last.push(d);
+    else runs.push([d]);
+  }
+  for (const tries of runs) expectResendGaps(tries, timeout, hint);
+  noStackTrace(program, 'after its replies', hint);
+  expectStdout(program, lines.map((l) => l.toUpperCase()), hint);
+}
+
+/** client-resends' fixed case: the first two datagrams dropped, every other one answered twice. */
+async function resendsFixed(ctx: CheckContext, hint: string): Promise<void> {
+  const timeout = 200;
+  const { fake, program } = await startClient(ctx, 'hello\ngrüß dich\n', ['--timeout', String(timeout), '--retries', '3']);
+  ctx.transcript.note('fake', 'the fake server drops the first 2 datagrams and answers every other one twice');
+  fake.serve({ answer: upper, dropFirst: 2, duplicate: true });
+  await fake.until(() => fake.history.length >= 3 || program.exit !== undefined, 3 * (timeout + RESEND_SLACK_MS) + timing.reply);
+  const tries = fake.history.slice(0, 3);
+  if (tries.length < 3 || !tries.every((t) => t.data.toString('utf8') === 'hello')) {
+    throw new CheckFailure('TIMEOUT', `the client sent "hello" ${tries.filter((t) => t.data.toString('utf8') === 'hello').length} time(s): after a lost datagram it did not send it again`, {
+      expected: `"hello" three times (two are lost), about ${timeout} ms apart`,
+      actual: `${fake.history.map((d) => showBytes(d.data, 40)).join(', ') || 'no datagram'}\n${program.describeOutput()}`,
+      hint,
+    });
+  }
+  expectResendGaps(tries, timeout, hint);
+  await expectExit(program, 0, 'its input ended and every line had its reply', hint);
+  expectStdout(program, ['HELLO', 'GRÜSS DICH'], hint);
+}
+
+/** client-late-duplicate's fixed case: the reply to the first "alpha" held until "beta" arrives. */
+async function lateDuplicateFixed(ctx: CheckContext, hint: string): Promise<void> {
+  const timeout = 400;
+  const { fake, program } = await startClient(ctx, 'alpha\nbeta\n', ['--timeout', String(timeout), '--retries', '3']);
+  const first = await fake.nextDatagram(program, timing.ready, 'the datagram "alpha"');
+  ctx.transcript.note('fake', 'the fake server holds its reply to the first "alpha": it will come late');
+  for (;;) {
+    const d = await fake.nextDatagram(program, timeout + RESEND_SLACK_MS + timing.reply, 'the resend of "alpha", then "beta"', hint);
+    const text = d.data.toString('utf8');
+    if (text === 'alpha') {
+      await fake.reply(d, 'ALPHA');
+      continue;
+    }
+    if (text !== 'beta') {
+      throw new CheckFailure('WRONG_BYTES', `the client sent ${showBytes(d.data, 60)}, not "alpha" or "beta"`, { expected: '"alpha" (again) or "beta"', actual: showBytes(d.data), hint });
+    }
+    ctx.transcript.note('fake', `"beta" arrived: now the late reply to the first "alpha" goes to where that try came from (port ${first.from.port}), then the reply to "beta"`);
+    await fake.reply(first, 'ALPHA');
+    await fake.reply(d, 'BETA');
+    break;
+  }
+  await expectExit(program, 0, 'its input ended and every line had its reply', hint);
+  expectStdout(program, ['ALPHA', 'BETA'], hint);
+}
+
 export const clientChecks: CheckDef[] = [
   {
     id: 'client-prints-replies',
@@ -122,23 +211,10 @@ export const clientChecks: CheckDef[] = [
     target: 'client',
     needs: ['client-prints-replies'],
     hint: 'UDP does not resend for you. After sending, start a timer of --timeout ms; when it fires with no reply, send the same datagram again, up to --retries times. Take the first reply from the server; a copy of it that comes after is not printed.',
+    explores: true,
     async run(ctx) {
-      const timeout = 200;
-      const { fake, program } = await startClient(ctx, 'hello\ngrüß dich\n', ['--timeout', String(timeout), '--retries', '3']);
-      ctx.transcript.note('fake', 'the fake server drops the first 2 datagrams and answers every other one twice');
-      fake.serve({ answer: upper, dropFirst: 2, duplicate: true });
-      await fake.until(() => fake.history.length >= 3 || program.exit !== undefined, 3 * (timeout + RESEND_SLACK_MS) + timing.reply);
-      const tries = fake.history.slice(0, 3);
-      if (tries.length < 3 || !tries.every((t) => t.data.toString('utf8') === 'hello')) {
-        throw new CheckFailure('TIMEOUT', `the client sent "hello" ${tries.filter((t) => t.data.toString('utf8') === 'hello').length} time(s): after a lost datagram it did not send it again`, {
-          expected: `"hello" three times (two are lost), about ${timeout} ms apart`,
-          actual: `${fake.history.map((d) => showBytes(d.data, 40)).join(', ') || 'no datagram'}\n${program.describeOutput()}`,
-          hint: this.hint,
-        });
-      }
-      expectResendGaps(tries, timeout, this.hint);
-      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
-      expectStdout(program, ['HELLO', 'GRÜSS DICH'], this.hint);
+      // Seeded: the datagrams dropped, doubled or answered late where the seed says.
+      await fixedThenSeeded(ctx, () => resendsFixed(ctx, this.hint), () => seededLoss(ctx, ['hello', 'grüß dich'], ['answer', 'drop', 'twice', 'late'], this.hint), { together: true });
     },
   },
   {
@@ -147,28 +223,10 @@ export const clientChecks: CheckDef[] = [
     target: 'client',
     needs: ['client-prints-replies'],
     hint: "This protocol has no request ids, so a late reply to \"alpha\" looks exactly like an answer. Send each line from a socket of its own (a new dgram socket, a new port) and close it once the line has its reply: a late reply then goes to a port nobody reads, never to the next line's socket.",
+    explores: true,
     async run(ctx) {
-      const timeout = 400;
-      const { fake, program } = await startClient(ctx, 'alpha\nbeta\n', ['--timeout', String(timeout), '--retries', '3']);
-      const first = await fake.nextDatagram(program, timing.ready, 'the datagram "alpha"');
-      ctx.transcript.note('fake', 'the fake server holds its reply to the first "alpha": it will come late');
-      for (;;) {
-        const d = await fake.nextDatagram(program, timeout + RESEND_SLACK_MS + timing.reply, 'the resend of "alpha", then "beta"', this.hint);
-        const text = d.data.toString('utf8');
-        if (text === 'alpha') {
-          await fake.reply(d, 'ALPHA');
-          continue;
-        }
-        if (text !== 'beta') {
-          throw new CheckFailure('WRONG_BYTES', `the client sent ${showBytes(d.data, 60)}, not "alpha" or "beta"`, { expected: '"alpha" (again) or "beta"', actual: showBytes(d.data), hint: this.hint });
-        }
-        ctx.transcript.note('fake', `"beta" arrived: now the late reply to the first "alpha" goes to where that try came from (port ${first.from.port}), then the reply to "beta"`);
-        await fake.reply(first, 'ALPHA');
-        await fake.reply(d, 'BETA');
-        break;
-      }
-      await expectExit(program, 0, 'its input ended and every line had its reply', this.hint);
-      expectStdout(program, ['ALPHA', 'BETA'], this.hint);
+      // Seeded: replies held and sent late (to where their datagram came from, when the next one arrives), dropped or doubled where the seed says.
+      await fixedThenSeeded(ctx, () => lateDuplicateFixed(ctx, this.hint), () => seededLoss(ctx, ['alpha', 'beta'], ['answer', 'late', 'twice', 'drop'], this.hint), { together: true });
     },
   },
   {

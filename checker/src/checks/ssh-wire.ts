@@ -7,6 +7,7 @@ import type { CheckContext } from '../harness/check.ts';
 import { hexDiff, showBytes } from '../harness/bytes.ts';
 import { CheckFailure, withDeadline } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
+import type { Choices } from '../harness/choices.ts';
 import type { Program } from '../harness/program.ts';
 import { pause, timing } from '../harness/timing.ts';
 
@@ -132,6 +133,11 @@ export interface FakeReply {
   bodyByteByByte?: boolean;
   /** Send the length line and the body in one write, without waiting for ready (still expects ready). */
   coalesce?: boolean;
+  /**
+   * Cut the length line and the body where these choices say instead (the seeded case); with
+   * coalesce, the two together, often right at the end of the length line.
+   */
+  seeded?: Choices;
 }
 
 /**
@@ -151,8 +157,8 @@ export function serveCommands(conn: Peer, answer: (command: string, index: numbe
       const r = answer(command, n);
       const body = typeof r.body === 'string' ? Buffer.from(r.body, 'utf8') : r.body;
       const lengthLine = `${body.length}${r.ending ?? '\n'}`;
-      if (r.coalesce) await conn.send(Buffer.concat([Buffer.from(lengthLine), body]));
-      else await conn.send(lengthLine, r.lengthByteByByte ? { byteByByte: true } : {});
+      if (r.coalesce) await conn.send(Buffer.concat([Buffer.from(lengthLine), body]), r.seeded ? { seeded: r.seeded, near: [lengthLine.length] } : {});
+      else await conn.send(lengthLine, r.seeded ? { seeded: r.seeded } : r.lengthByteByByte ? { byteByByte: true } : {});
       const ack = await conn.readLine(timing.reply).catch((e: unknown) => {
         if (e instanceof CheckFailure) {
           throw new CheckFailure('TIMEOUT', `the client did not answer the length line "${body.length}" with the line "ready" within ${timing.reply} ms`, { expected: '"ready\\n"', actual: showBytes(conn.unread), hint });
@@ -167,7 +173,8 @@ export function serveCommands(conn: Peer, answer: (command: string, index: numbe
         });
       }
       if (!r.coalesce) {
-        if (r.bodyByteByByte) await conn.send(body, { byteByByte: true });
+        if (r.seeded) await conn.send(body, { seeded: r.seeded });
+        else if (r.bodyByteByByte) await conn.send(body, { byteByByte: true });
         else if (r.bodySplitAt && r.bodyPauseMs) {
           let from = 0;
           for (const at of [...r.bodySplitAt, body.length]) {
@@ -181,6 +188,25 @@ export function serveCommands(conn: Peer, answer: (command: string, index: numbe
   })();
   serving.catch(() => {}); // awaited by the check; a failure before that must not go unhandled
   return serving;
+}
+
+/**
+ * The lesson's client against a fake server of its own that answers each command with `answer`
+ * (serveCommands). `seeded` labels the server and client of a check's seeded case ("seeded",
+ * "seeded client"), which runs beside its fixed case.
+ */
+export async function commandClient(
+  ctx: CheckContext,
+  stdin: string | 'keep',
+  answer: (command: string, index: number) => FakeReply,
+  hint: string,
+  seeded = false,
+): Promise<{ program: Program; seen: string[]; serving: Promise<void> }> {
+  const fake = await ctx.fakeServer(seeded ? 'seeded' : 'fake');
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], stdin, seeded ? 'seeded client' : 'client');
+  const conn = await fake.nextConnection(program);
+  const seen: string[] = [];
+  return { program, seen, serving: serveCommands(conn, answer, seen, hint) };
 }
 
 /**

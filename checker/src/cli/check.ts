@@ -6,14 +6,14 @@ import { allLessons, findLesson, findRoot, lessonFoldersIn, lessonsDir, repoRoot
 import { helpOption, parseCommand, usageOf, type CommandSpec } from './args.ts';
 import { defaultEnv, hashLesson, recordResults } from '../progress.ts';
 import { runLesson, type CheckResult } from '../runner.ts';
-import { formatFailure, formatResult, summaryLine } from '../report.ts';
+import { formatFailure, formatResult, summaryLine, type FormatOptions } from '../report.ts';
 import { style } from './style.ts';
 import { writeHtmlReport } from '../html/index.ts';
 import { tr } from '../i18n/lang.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
 export const checkHelp = `usage: npm run check -- [LESSON...] [--root DIR] [--only ID]... [--json] [--html FILE]
-                        [--seed N | --explore N]
+                        [--seed N | --explore N | --replay DRAWS]
 
 Checks one lesson (01, 01-basic-socket) or, without LESSON, all of them, and prints
 every failure in full (npm start folds a long one to fit the screen).
@@ -32,9 +32,11 @@ every failure in full (npm start folds a long one to fit the screen).
                expected bytes beside what arrived, the hint (it loads nothing)
   --seed N     where the checks that cut bytes adversarially cut them (the seed a
                failure names; default 1, so plain runs are the same every time)
-  --explore N  run those checks N times each with fresh seeds, and report every one
-               that fails: its first failing seed, and that failure shrunk to the
-               fewest, earliest cuts that still fail
+  --explore N  run those checks N times each with fresh seeds (their seeded cases
+               only), and report every one that fails: its first failing seed, and
+               that failure shrunk to the fewest, earliest cuts that still fail
+  --replay DRAWS  with one --only ID: run that check's seeded case once on the draws
+               an --explore finding names (such as 1,0,3): its smallest case again
   -h, --help   this text
 Exit code: 0 when every selected check passed, 1 when one failed, 2 on a usage error.`;
 
@@ -55,6 +57,7 @@ export const checkSpec = {
     only: { type: 'string', multiple: true },
     seed: { type: 'string' },
     explore: { type: 'string' },
+    replay: { type: 'string' },
     ...helpOption,
   },
   positionals: true,
@@ -68,7 +71,19 @@ function wholeNumber(name: string, raw: string | undefined, min: number): number
   return n;
 }
 
-export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html?: string; help: boolean; note?: string; explore?: number } {
+/** `--replay 1,0,3`: the draws of a seeded case (an empty list is the simplest case). */
+function drawList(raw: string | undefined): number[] | undefined {
+  if (raw === undefined) return undefined;
+  const text = raw.trim();
+  if (text === '') return [];
+  const parts = text.split(',').map((p) => p.trim());
+  if (!parts.every((p) => /^\d+$/.test(p) && Number.isSafeInteger(Number(p)))) {
+    throw new UsageError(`--replay takes the draws an --explore finding names, whole numbers separated by commas (such as 1,0,3), not "${raw}"`, usageOf(checkSpec));
+  }
+  return parts.map(Number);
+}
+
+export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html?: string; help: boolean; note?: string; explore?: number; replay?: number[] } {
   const { values, positionals } = parseCommand(checkSpec, argv);
   if (values.help) return { root: lessonsDir, lessons: [], json: false, help: true };
   let lessons = positionals.length ? positionals.map((p) => findLesson(p)) : allLessons;
@@ -93,7 +108,18 @@ export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html
   }
   const seed = wholeNumber('seed', values.seed, 0);
   const explore = wholeNumber('explore', values.explore, 1);
+  const replay = drawList(values.replay);
   if (seed !== undefined && explore !== undefined) throw new UsageError('--seed replays one run and --explore tries fresh seeds: give one of them', usageOf(checkSpec));
+  if (replay !== undefined) {
+    if (seed !== undefined || explore !== undefined) throw new UsageError('--replay runs one seeded case on the draws given: it takes neither --seed nor --explore', usageOf(checkSpec));
+    const id = values.only?.length === 1 ? values.only[0] : undefined;
+    const check = lessons.flatMap((l) => l.checks).find((c) => c.id === id);
+    if (!id || lessons.length !== 1) throw new UsageError('--replay needs one lesson and one --only ID: the check whose seeded case the draws replay', usageOf(checkSpec));
+    if (!check?.explores) {
+      const seeded = lessons.flatMap((l) => l.checks).filter((c) => c.explores).map((c) => c.id);
+      throw new UsageError(`"${id}" has no seeded case to replay${seeded.length ? `; the seeded checks of ${lessons[0]?.lesson} are ${seeded.join(', ')}` : ''}`, usageOf(checkSpec));
+    }
+  }
   if (explore !== undefined && !lessons.some((l) => l.checks.some((c) => c.explores))) {
     const which = allLessons.filter((l) => l.checks.some((c) => c.explores)).map((l) => l.lesson.slice(0, 2));
     throw new UsageError(`no check of ${lessons.map((l) => l.lesson).join(', ')} draws its cuts from a seed; those of ${which.join(', ')} do`, usageOf(checkSpec));
@@ -104,6 +130,7 @@ export function parseCheckArgs(argv: string[]): CheckRun & { json: boolean; html
     json: values.json,
     ...(seed !== undefined ? { seed } : {}),
     ...(explore !== undefined ? { explore } : {}),
+    ...(replay !== undefined ? { replay } : {}),
     ...(values.html !== undefined ? { html: htmlFile(values.html) } : {}),
     help: false,
     ...(values.only ? { only: values.only } : {}),
@@ -128,10 +155,20 @@ function htmlFile(file: string): string {
  */
 const LESSONS_AT_ONCE = 3;
 
+/** How a result is printed to this terminal (or pipe), with the replay command for `root`. */
+function textOptions(root: string): FormatOptions {
+  return { ...(process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}), rootArg: rootArg(root) };
+}
+
+/** What a command that checks `root` again needs besides the lesson: "" for the lessons, " --root DIR" else. */
+function rootArg(root: string): string {
+  return path.resolve(root) === lessonsDir ? '' : ` --root ${path.relative(process.cwd(), root) || '.'}`;
+}
+
 /** Runs the checks, printing as results come in (lesson by lesson, in order); returns every result. */
 export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'): Promise<CheckResult[]> {
   const show = (r: CheckResult): void => {
-    if (print === 'text') console.log(formatResult(r, process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}));
+    if (print === 'text') console.log(formatResult(r, textOptions(run.root)));
     if (print === 'json') console.log(JSON.stringify(withoutEvents(r)));
   };
   // The first lesson's results are printed as they come; the others' wait for their turn.
@@ -205,6 +242,7 @@ export async function checkCommand(argv: string[]): Promise<number> {
   }
   if (run.note) console.error(style.dim(run.note));
   if (run.explore !== undefined) return exploreCommand(run, run.explore, run.json);
+  if (run.replay !== undefined) return replayCommand(run, run.replay, run.json);
   const t0 = performance.now();
   const results = await runChecks(run, run.json ? 'json' : 'text');
   if (!run.json) {
@@ -227,24 +265,28 @@ export async function checkCommand(argv: string[]): Promise<number> {
 
 /** `--explore N`: every seeded check of the lessons N times with fresh seeds; exit 1 when a seed fails. */
 async function exploreCommand(run: CheckRun, n: number, json: boolean): Promise<number> {
-  const { exploreLesson } = await import('../explore.ts');
+  const { exploreLesson, replayToken } = await import('../explore.ts');
   let found = 0;
   for (const lesson of run.lessons) {
     if (!lesson.checks.some((c) => c.explores)) continue;
     const tty = process.stderr.isTTY && !json;
+    const t0 = performance.now();
     const report = await exploreLesson(lesson, {
       root: run.root,
       runs: n,
       ...(run.only ? { only: run.only } : {}),
       onProgress: (id, done, of) => {
-        if (tty) process.stderr.write(`\r\x1b[K${style.dim(`exploring ${lesson.lesson} ${id}: ${done}/${of}`)}`);
-        else if (done === of && !json) console.error(style.dim(`explored ${lesson.lesson} ${id}: ${of} seeds`));
+        if (tty) process.stderr.write(`\r\x1b[K${style.dim(`exploring ${lesson.lesson} ${id}: ${done}/${of} seeds (${((performance.now() - t0) / 1000).toFixed(0)} s)`)}`);
+        else if (done === of && !json) console.error(style.dim(`explored ${lesson.lesson} ${id}: ${of} seeds (${((performance.now() - t0) / 1000).toFixed(1)} s so far)`));
+      },
+      onShrink: (id, tries, budget) => {
+        if (tty) process.stderr.write(`\r\x1b[K${style.dim(`shrinking the failure of ${lesson.lesson} ${id}: run ${tries} (at most ${budget})`)}`);
       },
     });
     if (tty) process.stderr.write('\r\x1b[K');
     found += report.findings.length;
     if (json) {
-      for (const f of report.findings) console.log(JSON.stringify({ lesson: f.lesson, id: f.id, title: f.title, seed: f.seed, failedSeeds: f.failedSeeds, tried: f.tried, draws: f.draws, shrinkRuns: f.shrinkRuns, smallest: withoutEvents(f.smallest) }));
+      for (const f of report.findings) console.log(JSON.stringify({ lesson: f.lesson, id: f.id, title: f.title, seed: f.seed, failedSeeds: f.failedSeeds, tried: f.tried, draws: f.draws, replay: replayToken(f.draws), shrinkRuns: f.shrinkRuns, smallest: withoutEvents(f.smallest) }));
       console.log(JSON.stringify({ lesson: report.lesson, explored: report.checks, skipped: report.skipped, findings: report.findings.length, runs: report.runs, ms: report.ms }));
       continue;
     }
@@ -253,12 +295,30 @@ async function exploreCommand(run: CheckRun, n: number, json: boolean): Promise<
     for (const s of report.skipped) console.log(`  - ${s.id}: not explored, ${s.why}`);
     for (const f of report.findings) {
       console.log(`  ${style.red('✗')} ${f.title}: ${f.failedSeeds} of ${plural(f.tried, 'seed')} fail; the first, ${f.seed}, shrunk in ${plural(f.shrinkRuns, 'run')} to:`);
-      console.log(formatFailure(f.smallest, process.stdout.isTTY ? process.stdout.columns : undefined).replace(/^/gm, '    '));
-      console.log(style.dim(`    the first failing run again: npm run check -- ${f.lesson.slice(0, 2)} --only ${f.id} --seed ${f.seed}`));
+      // The tree checked, when it is not the learner's own lessons/.
+      const root = rootArg(run.root);
+      console.log(formatFailure(f.smallest, process.stdout.isTTY ? process.stdout.columns : undefined, root).replace(/^/gm, '    '));
+      console.log(style.dim(`    this smallest case again: npm run check -- ${f.lesson.slice(0, 2)}${root} --only ${f.id} --replay ${replayToken(f.draws) || '""'}`));
+      console.log(style.dim(`    the first failing run again: npm run check -- ${f.lesson.slice(0, 2)}${root} --only ${f.id} --seed ${f.seed}`));
     }
     if (report.findings.length === 0) console.log(`  ${style.green('✓')} no seed failed`);
   }
   return found === 0 ? 0 : 1;
+}
+
+/** `--replay DRAWS --only ID`: the check's seeded case once on those draws (a finding's smallest case). */
+async function replayCommand(run: CheckRun, draws: number[], json: boolean): Promise<number> {
+  const { replayCheck, replayToken } = await import('../explore.ts');
+  const lesson = run.lessons[0] as LessonChecks;
+  const id = run.only?.[0] as string;
+  const results = await replayCheck(lesson, id, draws, run.root);
+  if (json) {
+    for (const r of results) console.log(JSON.stringify({ ...withoutEvents(r), ...(r.id === id ? { replay: replayToken(draws) } : {}) }));
+  } else {
+    console.log(lessonHeading(run.root, lesson, `: the seeded case of ${id} on the draws ${replayToken(draws) || '(none)'}`));
+    for (const r of results) console.log(formatResult(r, textOptions(run.root)));
+  }
+  return results.every((r) => r.status === 'pass') ? 0 : 1;
 }
 
 function plural(n: number, word: string): string {
