@@ -93,15 +93,19 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
   let sharedTail: Promise<unknown> = Promise.resolve();
   const slots = Math.max(1, opts.parallel ?? 3);
   let free = slots;
-  // The next free slot goes to a slow check first (a long timer of the contract), then in order.
-  const waiting: { slow: boolean; wake: () => void }[] = [];
-  const acquire = async (slow: boolean) => {
-    while (free === 0) await new Promise<void>((wake) => waiting.push({ slow, wake }));
+  // The next free slot goes to a slow check first, then to a check a slow one needs (so the slow
+  // one starts as early as it can), then in order.
+  const leadsToSlow = needsOfSlow(checks);
+  const rank = (check: CheckDef): number => (check.slow ? 2 : leadsToSlow.has(check.id) ? 1 : 0);
+  const waiting: { rank: number; wake: () => void }[] = [];
+  const acquire = async (rank: number) => {
+    while (free === 0) await new Promise<void>((wake) => waiting.push({ rank, wake }));
     free--;
   };
   const release = () => {
     free++;
-    const at = Math.max(0, waiting.findIndex((w) => w.slow));
+    let at = 0;
+    for (let i = 1; i < waiting.length; i++) if ((waiting[i]?.rank ?? 0) > (waiting[at]?.rank ?? 0)) at = i;
     waiting.splice(at, 1)[0]?.wake();
   };
 
@@ -114,7 +118,7 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
       p = (async () => {
         // wait for the needs first so a skipped check does not hold a slot
         await Promise.all((check.needs ?? []).map((n) => done.get(n)));
-        await acquire(check.slow === true);
+        await acquire(rank(check));
         try {
           return await runOne(check);
         } finally {
@@ -249,4 +253,17 @@ async function diagnose(e: CheckFailure, ctx: CheckContext): Promise<void> {
     e.hint = `A loop that never gives the event loop back (for(;;), while(!done) waiting for a flag, polling socket.read() with setImmediate) keeps the ${p.label} from reading, writing or answering anything. Let the events ('data', 'end', 'close') call you instead.`;
     return;
   }
+}
+
+/** The ids of the checks that slow checks need, directly or through others. */
+export function needsOfSlow(checks: readonly CheckDef[]): Set<string> {
+  const byId = new Map(checks.map((c) => [c.id, c]));
+  const out = new Set<string>();
+  const visit = (id: string): void => {
+    if (out.has(id)) return;
+    out.add(id);
+    for (const n of byId.get(id)?.needs ?? []) visit(n);
+  };
+  for (const c of checks) if (c.slow) for (const n of c.needs ?? []) visit(n);
+  return out;
 }

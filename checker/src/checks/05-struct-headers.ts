@@ -7,6 +7,6 @@ import { clientChecks } from './05-struct-headers/client.ts';
 import { moduleChecks } from './05-struct-headers/module.ts';
 import { limitChecks } from './05-struct-headers/server-limits.ts';
 import { serverChecks } from './05-struct-headers/server.ts';
-import { LESSON } from './05-struct-headers/wire.ts';
+import { LESSON, SERVER_SETUP } from './05-struct-headers/wire.ts';
 
-export const lesson05: LessonChecks = { lesson: LESSON, checks: [...moduleChecks, ...serverChecks, ...limitChecks, ...clientChecks] };
+export const lesson05: LessonChecks = { lesson: LESSON, checks: [...moduleChecks, ...serverChecks, ...limitChecks, ...clientChecks], server: SERVER_SETUP };

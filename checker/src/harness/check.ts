@@ -1,8 +1,9 @@
 // What a check is, and the context it runs in: one transcript, cleanups registered before use,
 // and helpers that start the learner's programs and open connections.
 
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { scratchRoot } from './scratch.ts';
 import path from 'node:path';
 import { DatagramPeer } from './datagram.ts';
 import { FakeServer } from './fake-server.ts';
@@ -32,8 +33,9 @@ export interface CheckDef {
   /** Runs against the server shared by the lesson's checks (started once, restarted after a failure). */
   shared?: boolean;
   /**
-   * Waits out a long timer of the contract (seconds) whatever the program does: it takes the next
-   * free slot before the checks queued ahead of it, so the lesson's run is not that timer plus the rest.
+   * Takes long whatever the program does (it waits out a long timer of the contract, or streams
+   * hundreds of MiB): it and the checks it needs take the next free slot before the checks queued
+   * ahead of them, so the lesson's run is not this check plus the rest.
    */
   slow?: boolean;
   /**
@@ -61,23 +63,38 @@ export interface LessonChecks {
 /**
  * Arguments and environment every server of a lesson gets, the shared one included: `args` is given
  * a temporary folder of that server's own (removed when the server is), for a server that writes
- * files (05's --dir), so no check ever writes into the lesson folder.
+ * files (05's --dir), so no check ever writes into the lesson folder. The folder is the only thing in
+ * a temporary folder of its own (RunningServer.dir and .around), so a check can see that nothing was
+ * written beside it.
  */
 export interface ServerSetup {
   args?: (tempDir: string) => string[];
   env?: Record<string, string>;
 }
 
+interface Extras {
+  args: string[];
+  env: Record<string, string> | undefined;
+  /** The server's folder and the temporary folder around it, when the setup gives one. */
+  dir?: { dir: string; around: string };
+  /** Removes the folder (asynchronously: a 256 MiB upload in it takes tens of ms to free). */
+  cleanup: () => Promise<void>;
+}
+
 /** The extra arguments and environment for one server start, and the cleanup of its folder. */
-export function serverExtras(setup: ServerSetup | undefined): { args: string[]; env: Record<string, string> | undefined; cleanup: () => void } {
-  if (!setup?.args) return { args: [], env: setup?.env, cleanup: () => {} };
-  const dir = mkdtempSync(path.join(tmpdir(), 'netlings-server-'));
-  return { args: setup.args(dir), env: setup.env, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+export function serverExtras(setup: ServerSetup | undefined): Extras {
+  if (!setup?.args) return { args: [], env: setup?.env, cleanup: async () => {} };
+  const around = mkdtempSync(path.join(scratchRoot(), 'netlings-server-'));
+  const dir = path.join(around, 'dir');
+  mkdirSync(dir);
+  return { args: setup.args(dir), env: setup.env, dir: { dir, around }, cleanup: () => rm(around, { recursive: true, force: true }).catch(() => {}) };
 }
 
 export interface RunningServer {
   program: Program;
   port: number;
+  /** The folder the lesson's ServerSetup gave it (empty at its start), and the temporary folder around it. */
+  dir?: { dir: string; around: string };
 }
 
 /** The lesson's shared server: started on first use, replaced when it died or after a failed check. */
@@ -121,7 +138,7 @@ export class SharedServer {
         (c) =>
           cleanups.push(async () => {
             await c();
-            extras.cleanup();
+            await extras.cleanup();
           }),
       );
     } catch (e) {
@@ -130,7 +147,7 @@ export class SharedServer {
     } finally {
       this.starting = [];
     }
-    this.current = { ...started, cleanup: cleanups[0] ?? (async () => {}) };
+    this.current = { ...started, ...(extras.dir ? { dir: extras.dir } : {}), cleanup: cleanups[0] ?? (async () => {}) };
     ctx.usesProgram(started.program);
     return this.current;
   }
@@ -219,7 +236,7 @@ export class CheckContext {
   }
 
   /** The lesson's server arguments and environment for one start; its folder is removed at cleanup. */
-  private serverExtras(): { args: string[]; env: Record<string, string> | undefined } {
+  private serverExtras(): Extras {
     const e = serverExtras(this.setup);
     this.defer(e.cleanup);
     return e;
@@ -265,7 +282,7 @@ export class CheckContext {
     const allEnv = { ...extras.env, ...env };
     const s = await startServer({ root: this.root, lesson: this.lesson, transcript: this.transcript, label, args: [...args, ...extras.args], env: allEnv }, (c) => this.defer(c));
     this.programs.add(s.program);
-    return s;
+    return { ...s, ...(extras.dir ? { dir: extras.dir } : {}) };
   }
 
   /** Starts a program without waiting for a ready line (a client, or a server expected to fail). */

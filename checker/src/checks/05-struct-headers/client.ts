@@ -3,12 +3,12 @@
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CheckContext, CheckDef } from '../../harness/check.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import type { Program } from '../../harness/program.ts';
+import { scratchRoot } from '../../harness/scratch.ts';
 import { clientConnectionRefused, expectExit, noStackTrace } from '../common.ts';
 import { frame, FrameReader, sha256, type Header } from './wire.ts';
 
@@ -36,7 +36,7 @@ function expectHeader(got: Header, want: Header, what: string, hint: string): vo
 }
 
 function tempFile(ctx: CheckContext, name: string, data: Buffer): string {
-  const dir = mkdtempSync(path.join(tmpdir(), 'netlings-05-client-'));
+  const dir = mkdtempSync(path.join(scratchRoot(), 'netlings-05-client-'));
   ctx.defer(() => rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, name);
   writeFileSync(file, data);
@@ -75,6 +75,7 @@ export const clientChecks: CheckDef[] = [
     title: 'the client reads a reply that arrives byte by byte and prints its bytes exactly',
     target: 'client',
     needs: ['client-exec-request'],
+    slow: true,
     hint: "Feed every 'data' chunk to a FrameDecoder; write each body chunk to stdout as a Buffer (process.stdout.write(chunk)), never decoded on its own: the output need not be UTF-8, and a character split across reads must stay whole.",
     async run(ctx) {
       const { program, frames, stdout } = await startClient(ctx, ['exec', 'cat data.bin']);

@@ -1,8 +1,7 @@
 // Lesson 05, the server's limits and refusals over the wire: broken frames, bad requests, unsafe
 // file names, wrong hashes, connections that end mid-frame, and the program contract.
 
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -11,7 +10,7 @@ import { CheckFailure } from '../../harness/errors.ts';
 import type { Program } from '../../harness/program.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import { expectAlive, expectExit, noStackTrace } from '../common.ts';
-import { connectFrames, sendQuiet, expectFolder, frame, MAX_HEADER, memoryOf, MiB, rawFrame, serverWithDir, sha256, type FrameReader } from './wire.ts';
+import { connectFrames, sendQuiet, expectFolder, frame, MAX_HEADER, memoryOf, MiB, rawFrame, serverWithDir, sharedWithDir, sha256, type FrameReader } from './wire.ts';
 
 const exec = (cmd: string): Buffer => frame({ type: 'exec', cmd });
 const upload = (name: string, body: Buffer, hash = sha256(body)): Buffer => frame({ type: 'upload', file_name: name, data_size: body.length, sha256: hash }, body);
@@ -46,10 +45,11 @@ export const limitChecks: CheckDef[] = [
     id: 'huge-length-prefix',
     title: 'a length prefix of 0xFFFFFFFF gets an error frame and the close, without a big allocation; others go on',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'Read the prefix as unsigned (readUInt32BE) and refuse a header over 64 KiB from the prefix alone: reply with an error frame and close. Never Buffer.alloc(length) before checking it, and catch the error so other connections go on.',
     async run(ctx) {
-      const { port, program } = await serverWithDir(ctx);
+      const { port, program } = await sharedWithDir(ctx);
       const bystander = await connectFrames(ctx, port);
       const before = memoryOf(program.pid);
       await expectRefusedAndClosed(ctx, port, Buffer.from([0xff, 0xff, 0xff, 0xff]), 'a length prefix of 0xFFFFFFFF (4,294,967,295)', this.hint);
@@ -68,13 +68,14 @@ export const limitChecks: CheckDef[] = [
     needs: ['exec-result'],
     hint: 'Compare data_size with --max-body as soon as the header is parsed, before any body byte is read (the decoder does not need to know the type): reply with an error frame and close.',
     async run(ctx) {
-      const { port, program, dir } = await serverWithDir(ctx, ['--max-body', '1000']);
+      const server = await serverWithDir(ctx, ['--max-body', '1000']);
+      const { port, program } = server;
       const bystander = await connectFrames(ctx, port);
       const h = (size: number) => frame({ type: 'upload', file_name: 'big.bin', data_size: size, sha256: '0'.repeat(64) });
       await expectRefusedAndClosed(ctx, port, h(1001), 'an upload header with data_size 1001 (--max-body 1000), with no body sent', this.hint);
       await expectRefusedAndClosed(ctx, port, h(2 ** 50), 'an upload header with data_size 2^50, with no body sent', this.hint);
       await expectRefusedAndClosed(ctx, port, frame({ type: 'exec', cmd: 'true', data_size: 5000 }), 'an exec header with data_size 5000 (--max-body 1000)', this.hint);
-      await expectFolder(dir, [], 'after the refused uploads', 'Nothing is written for a refused request.');
+      await expectFolder(server, [], 'after the refused uploads', 'Nothing is written for a refused request.');
       const ok = randomBytes(1000);
       const { peer, frames } = await connectFrames(ctx, port);
       await peer.send(upload('limit.bin', ok));
@@ -87,10 +88,11 @@ export const limitChecks: CheckDef[] = [
     id: 'header-not-json',
     title: 'a header that is not JSON, or JSON but not an object, gets an error frame and the close',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'JSON.parse inside try/catch; then check typeof header === "object", header !== null and !Array.isArray(header). Either failure is a broken frame: error frame, close. Other connections go on.',
     async run(ctx) {
-      const { port, program } = await serverWithDir(ctx);
+      const { port, program } = await sharedWithDir(ctx);
       const bystander = await connectFrames(ctx, port);
       for (const [text, what] of [
         ['not json at all', 'a header that is not JSON'],
@@ -111,10 +113,11 @@ export const limitChecks: CheckDef[] = [
     id: 'header-size-limit',
     title: 'a header of 65,536 bytes is accepted, one of 65,537 is refused with an error frame and the close',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'The limit is on the header length from the prefix: at most 65,536 (64 KiB) bytes. Refuse a longer one (error frame, close); accept exactly 65,536.',
     async run(ctx) {
-      const { port } = await serverWithDir(ctx);
+      const { port } = await sharedWithDir(ctx);
       const padded = (size: number): Buffer => {
         const base = JSON.stringify({ type: 'exec', cmd: 'printf big-header', pad: '' });
         const json = base.replace('"pad":""', `"pad":"${'x'.repeat(size - base.length)}"`);
@@ -130,10 +133,11 @@ export const limitChecks: CheckDef[] = [
     id: 'bad-request-skips-body',
     title: 'a bad request gets an error reply, its body is skipped, and the connection goes on',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'A well-framed request the server cannot serve (unknown type, no cmd) is not a broken frame: skip its data_size body bytes unread, reply {"type":"error","message":...} and go on with the next frame on the same connection.',
     async run(ctx) {
-      const { port } = await serverWithDir(ctx);
+      const { port } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       // The body of the unknown request is itself a valid exec frame: a server that does not skip it runs it.
       const trap = exec('printf WRONG-the-body-was-run');
@@ -151,10 +155,12 @@ export const limitChecks: CheckDef[] = [
     id: 'unsafe-file-names',
     title: 'refuses unsafe file names (../x, a/b, absolute, NUL, ..): nothing is written outside --dir, or inside',
     target: 'server',
+    shared: true,
     needs: ['upload-byte-identical'],
     hint: 'Never path.join(dir, file_name) unchecked: "../x" and "/tmp/x" leave --dir. Accept only a plain name: no / or \\, not "." or "..", no NUL. Refuse the rest with an error reply (the body is skipped) and keep the connection.',
     async run(ctx) {
-      const { port, dir, parent } = await serverWithDir(ctx);
+      const server = await sharedWithDir(ctx);
+      const { port, dir, parent } = server;
       const { peer, frames } = await connectFrames(ctx, port);
       const absolute = path.join(parent, 'absolute.txt');
       const body = Buffer.from('must not be stored\n');
@@ -169,43 +175,47 @@ export const limitChecks: CheckDef[] = [
         await peer.send(upload(name, body));
         await frames.expectError(`the reply to an upload named ${what}`, this.hint);
       }
-      const outside = readdirSync(parent).filter((n) => n !== 'uploads');
+      const outside = readdirSync(parent).filter((n) => n !== path.basename(dir) && !server.held.parent.has(n));
       if (outside.length || existsSync(absolute)) {
         throw new CheckFailure('OUTPUT', `files appeared outside --dir: ${outside.join(', ')}`, { expected: `nothing but ${dir} in ${parent}`, actual: outside.join('\n'), hint: this.hint });
       }
-      await expectFolder(dir, [], 'after the refused uploads', this.hint);
+      await expectFolder(server, [], 'after the refused uploads', this.hint);
       const good = Buffer.from('a plain name is fine\n');
       await peer.send(upload('plain.txt', good));
       await frames.expectType('uploaded', 'the reply to an upload named "plain.txt" after the refusals', this.hint);
-      await expectFolder(dir, ['plain.txt'], 'after the good upload', this.hint);
+      await expectFolder(server, ['plain.txt'], 'after the good upload', this.hint);
     },
   },
   {
     id: 'sha256-mismatch',
     title: 'an upload whose sha256 does not match gets an error reply, and no file stays behind',
     target: 'server',
+    shared: true,
     needs: ['upload-byte-identical'],
     hint: 'Compare hash.digest("hex") with the header\'s sha256 when the body is complete. On a mismatch delete the file (fs.promises.unlink) and reply {"type":"error",...}; the connection goes on.',
     async run(ctx) {
-      const { port, dir } = await serverWithDir(ctx);
+      const server = await sharedWithDir(ctx);
+      const { port } = server;
       const { peer, frames } = await connectFrames(ctx, port);
       const body = randomBytes(200_000);
       await sendQuiet(peer, ctx, upload('tampered.bin', body, sha256(Buffer.from('something else'))));
       await frames.expectError('the reply to an upload with the wrong sha256', this.hint);
-      await expectFolder(dir, [], 'after the upload with the wrong sha256', this.hint);
+      await expectFolder(server, [], 'after the upload with the wrong sha256', this.hint);
       await sendQuiet(peer, ctx, upload('honest.bin', body));
       await frames.expectType('uploaded', 'the reply to the same upload with the right sha256', this.hint);
-      await expectFolder(dir, ['honest.bin'], 'after the good upload', this.hint);
+      await expectFolder(server, ['honest.bin'], 'after the good upload', this.hint);
     },
   },
   {
     id: 'upload-interrupted',
     title: 'a connection that ends or resets in the middle of an upload leaves no file behind',
     target: 'server',
+    shared: true,
     needs: ['upload-byte-identical'],
     hint: "On 'close' (or 'end' inside a frame) with an upload in progress, destroy its write stream and delete the partial file.",
     async run(ctx) {
-      const { port, dir, program } = await serverWithDir(ctx);
+      const server = await sharedWithDir(ctx);
+      const { port, program } = server;
       for (const how of ['end', 'reset'] as const) {
         const { peer, frames } = await connectFrames(ctx, port);
         const body = randomBytes(MiB);
@@ -217,7 +227,7 @@ export const limitChecks: CheckDef[] = [
         } else {
           peer.reset();
         }
-        await expectFolder(dir, [], `after the connection was ${how === 'end' ? 'ended (FIN)' : 'reset (RST)'} in the middle of an upload`, this.hint);
+        await expectFolder(server, [], `after the connection was ${how === 'end' ? 'ended (FIN)' : 'reset (RST)'} in the middle of an upload`, this.hint);
       }
       expectAlive(program, 'interrupted uploads', this.hint);
     },
@@ -226,10 +236,11 @@ export const limitChecks: CheckDef[] = [
     id: 'eof-mid-frame',
     title: 'a connection that ends in the middle of a frame is closed, without a busy loop; others go on',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: "On 'end' inside a frame nothing more will come: close the connection (socket.end() or destroy()). Do not wait or poll for the missing bytes: 'end' comes once.",
     async run(ctx) {
-      const { port, program } = await serverWithDir(ctx);
+      const { port, program } = await sharedWithDir(ctx);
       const bystander = await connectFrames(ctx, port);
       const e = frame({ type: 'exec', cmd: 'true', data_size: 10 }, Buffer.from('0123456789'));
       for (const [cut, where] of [[2, 'inside the length'], [4, 'after the length'], [9, 'inside the header'], [e.length - 7, 'inside the body']] as const) {
@@ -255,10 +266,9 @@ export const limitChecks: CheckDef[] = [
       ctx.defer(() => new Promise<void>((r) => blocker.close(() => r())));
       await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
       const port = (blocker.address() as net.AddressInfo).port;
-      const parent = mkdtempSync(path.join(tmpdir(), 'netlings-05-'));
-      ctx.defer(() => rmSync(parent, { recursive: true, force: true }));
       ctx.transcript.note('tester', `the tester holds 127.0.0.1:${port} and starts the server on it`);
-      const program = await ctx.start('server', ['--host', '127.0.0.1', '--port', String(port), '--dir', parent]);
+      // It gets a temporary --dir of its own, as every server of the lesson (SERVER_SETUP).
+      const program = await ctx.start('server', ['--host', '127.0.0.1', '--port', String(port)]);
       await expectExit(program, 1, 'its port was already in use', this.hint);
       noStackTrace(program, 'when its port was in use', this.hint);
       const lines = program.stderrLines.filter((l) => l.trim().length > 0);

@@ -8,7 +8,7 @@ import type { CheckDef } from '../../harness/check.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import { timing } from '../../harness/timing.ts';
-import { BigBody, connectFrames, frame, memoryOf, MiB, sendQuiet, serverWithDir, sha256, type FrameReader } from './wire.ts';
+import { BigBody, connectFrames, frame, memoryOf, MiB, sendQuiet, serverWithDir, sharedWithDir, sha256, type FrameReader } from './wire.ts';
 
 const exec = (cmd: string): Buffer => frame({ type: 'exec', cmd });
 const upload = (name: string, body: Buffer, hash = sha256(body)): Buffer => frame({ type: 'upload', file_name: name, data_size: body.length, sha256: hash }, body);
@@ -57,19 +57,21 @@ export const serverChecks: CheckDef[] = [
     id: 'ready',
     title: 'starts and prints "listening on 127.0.0.1:PORT" with the real port',
     target: 'server',
+    shared: true,
     hint: 'Print the ready line in listen()\'s callback with the port from server.address().port. Run it by hand: `npm run run -- 05 server`.',
     async run(ctx) {
-      await serverWithDir(ctx);
+      await sharedWithDir(ctx);
     },
   },
   {
     id: 'exec-result',
     title: 'answers exec with a result frame: exit_code, data_size and the output as body, without an ack',
     target: 'server',
+    shared: true,
     needs: ['ready'],
     hint: 'Run cmd with the shell, then write ONE frame: encodeFrame({ type: "result", exit_code, data_size: output.length }, output). No "ready" round trip: the length is in the header.',
     async run(ctx) {
-      const { port } = await serverWithDir(ctx);
+      const { port } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       await peer.send(exec("printf 'hello\\n'"));
       await expectResult(frames, 'hello\n', 'the reply to exec printf hello', this.hint, 0);
@@ -86,6 +88,7 @@ export const serverChecks: CheckDef[] = [
     title: 'reads a request that arrives one byte at a time',
     target: 'server',
     needs: ['exec-result'],
+    slow: true,
     hint: "One 'data' event is not one frame, not even 4 bytes. Collect bytes until you have 4, then the header's length, then the body: a state machine prefix → header → body. Decode the header only once it is whole, so a split character stays whole.",
     async run(ctx) {
       const { port } = await serverWithDir(ctx);
@@ -101,10 +104,11 @@ export const serverChecks: CheckDef[] = [
     id: 'frame-split-boundaries',
     title: 'reads requests split inside the length, at the 4-byte boundary, inside the header and at the body',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'The length prefix may arrive in pieces, and the header may start in the same read as the prefix or in a later one. Keep what you have, and go on only when the state has all its bytes.',
     async run(ctx) {
-      const { port, dir } = await serverWithDir(ctx);
+      const { port, dir } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const e = exec('printf split');
       for (const [splitAt, where] of [[[2], 'inside the 4-byte length'], [[4], 'at the 4-byte boundary'], [[4 + 7], 'inside the header'], [[1, 3, 4, 9, e.length - 2], 'in six pieces']] as const) {
@@ -120,46 +124,14 @@ export const serverChecks: CheckDef[] = [
     },
   },
   {
-    id: 'frames-in-one-write',
-    title: 'answers 50 requests that arrive in one write, in order',
-    target: 'server',
-    needs: ['upload-byte-identical'],
-    hint: 'One read may hold many frames. After a frame is done, go on with the rest of the same chunk: loop until the chunk is used up, and do not wait for the next read to parse what you already have.',
-    async run(ctx) {
-      const { port, dir } = await serverWithDir(ctx);
-      const { peer, frames } = await connectFrames(ctx, port);
-      const bodies = Array.from({ length: 50 }, (_, i) => Buffer.from(`file ${i + 1}\n`.repeat(i % 7)));
-      await peer.send(Buffer.concat(bodies.map((b, i) => upload(`n${i + 1}.txt`, b))));
-      for (const [i, b] of bodies.entries()) await expectUploaded(frames, `n${i + 1}.txt`, b.length, sha256(b), `reply ${i + 1} of 50 (n${i + 1}.txt)`, this.hint);
-      expectFile(path.join(dir, 'n50.txt'), bodies[49] as Buffer, 'after 50 uploads in one write', this.hint);
-    },
-  },
-  {
-    id: 'zero-length-body',
-    title: 'handles a zero-length body: an empty upload, then the next request in the same write',
-    target: 'server',
-    needs: ['exec-result'],
-    hint: 'With data_size 0 the frame is complete as soon as its header is: finish it at once, without waiting for a body byte that never comes.',
-    async run(ctx) {
-      const { port, dir } = await serverWithDir(ctx);
-      const { peer, frames } = await connectFrames(ctx, port);
-      const empty = Buffer.alloc(0);
-      await peer.send(upload('empty.txt', empty));
-      await expectUploaded(frames, 'empty.txt', 0, sha256(empty), 'the reply to the upload of an empty file', this.hint);
-      expectFile(path.join(dir, 'empty.txt'), empty, 'after the empty upload', this.hint);
-      await peer.send(Buffer.concat([upload('empty2.txt', empty), exec('printf after')]));
-      await expectUploaded(frames, 'empty2.txt', 0, sha256(empty), 'the reply to an empty upload followed by an exec in the same write', this.hint);
-      await expectResult(frames, 'after', 'the reply to the exec after the empty upload', this.hint);
-    },
-  },
-  {
     id: 'upload-byte-identical',
     title: 'stores an upload byte-identical in --dir and answers with its name, size and sha256',
     target: 'server',
+    shared: true,
     needs: ['exec-result'],
     hint: 'Write each body chunk to a write stream in --dir and into createHash("sha256") as it comes; when data_size bytes have passed, end the file and reply {"type":"uploaded","file_name":...,"file_size":N,"sha256":HEX}.',
     async run(ctx) {
-      const { port, dir } = await serverWithDir(ctx);
+      const { port, dir } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const body = randomBytes(1536 * 1024);
       body.write('\n\r\n\0', 1000, 'latin1');
@@ -174,10 +146,46 @@ export const serverChecks: CheckDef[] = [
     },
   },
   {
+    id: 'frames-in-one-write',
+    title: 'answers 50 requests that arrive in one write, in order',
+    target: 'server',
+    shared: true,
+    needs: ['upload-byte-identical'],
+    hint: 'One read may hold many frames. After a frame is done, go on with the rest of the same chunk: loop until the chunk is used up, and do not wait for the next read to parse what you already have.',
+    async run(ctx) {
+      const { port, dir } = await sharedWithDir(ctx);
+      const { peer, frames } = await connectFrames(ctx, port);
+      const bodies = Array.from({ length: 50 }, (_, i) => Buffer.from(`file ${i + 1}\n`.repeat(i % 7)));
+      await peer.send(Buffer.concat(bodies.map((b, i) => upload(`n${i + 1}.txt`, b))));
+      for (const [i, b] of bodies.entries()) await expectUploaded(frames, `n${i + 1}.txt`, b.length, sha256(b), `reply ${i + 1} of 50 (n${i + 1}.txt)`, this.hint);
+      expectFile(path.join(dir, 'n50.txt'), bodies[49] as Buffer, 'after 50 uploads in one write', this.hint);
+    },
+  },
+  {
+    id: 'zero-length-body',
+    title: 'handles a zero-length body: an empty upload, then the next request in the same write',
+    target: 'server',
+    shared: true,
+    needs: ['exec-result'],
+    hint: 'With data_size 0 the frame is complete as soon as its header is: finish it at once, without waiting for a body byte that never comes.',
+    async run(ctx) {
+      const { port, dir } = await sharedWithDir(ctx);
+      const { peer, frames } = await connectFrames(ctx, port);
+      const empty = Buffer.alloc(0);
+      await peer.send(upload('empty.txt', empty));
+      await expectUploaded(frames, 'empty.txt', 0, sha256(empty), 'the reply to the upload of an empty file', this.hint);
+      expectFile(path.join(dir, 'empty.txt'), empty, 'after the empty upload', this.hint);
+      await peer.send(Buffer.concat([upload('empty2.txt', empty), exec('printf after')]));
+      await expectUploaded(frames, 'empty2.txt', 0, sha256(empty), 'the reply to an empty upload followed by an exec in the same write', this.hint);
+      await expectResult(frames, 'after', 'the reply to the exec after the empty upload', this.hint);
+    },
+  },
+  {
     id: 'upload-memory-flat',
     title: 'streams a 256 MiB upload to disk with the server\'s memory staying flat',
     target: 'server',
     needs: ['upload-byte-identical'],
+    slow: true,
     hint: 'Never collect the body: write each chunk to the file as it arrives, and when write() returns false pause the socket until the file\'s \'drain\'. Hash with hash.update(chunk) on the way.',
     async run(ctx) {
       const { port, dir, program } = await serverWithDir(ctx);
@@ -194,16 +202,23 @@ export const serverChecks: CheckDef[] = [
       const header = frame({ type: 'upload', file_name: 'big.bin', data_size: big.size, sha256: big.sha256 });
       ctx.transcript.note(peer.name, `tester sends an upload header and a body of ${big.size / MiB} MiB in 1 MiB writes (not shown), respecting backpressure`);
       const s = peer.socket;
-      const write = (b: Buffer) => (s.write(b) ? Promise.resolve() : new Promise<void>((r, j) => {
-        const onDrain = () => { s.off('close', onClose); r(); };
-        const onClose = () => { s.off('drain', onDrain); j(new CheckFailure('CLOSED_EARLY', `${peer.name}: the server closed the connection during the upload`, { hint: this.hint })); };
-        s.once('drain', onDrain);
-        s.once('close', onClose);
-      }));
+      /** Writes the buffers as one (corked: a single writev), then waits for 'drain' when the socket says so. */
+      const write = (...bs: Buffer[]) => {
+        s.cork();
+        let ok = true;
+        for (const b of bs) ok = s.write(b) && ok;
+        s.uncork();
+        return ok ? Promise.resolve() : new Promise<void>((r, j) => {
+          const onDrain = () => { s.off('close', onClose); r(); };
+          const onClose = () => { s.off('drain', onDrain); j(new CheckFailure('CLOSED_EARLY', `${peer.name}: the server closed the connection during the upload`, { hint: this.hint })); };
+          s.once('drain', onDrain);
+          s.once('close', onClose);
+        });
+      };
       await write(header);
       let peak = before.hwm;
       for (let i = 0; i < big.pieces; i++) {
-        await write(big.piece(i));
+        await write(...big.piece(i));
         // A write the kernel took at once resolves in a microtask: give the event loop its turn, so
         // the checks running beside this one are not kept from their timers and sockets.
         await new Promise<void>((r) => setImmediate(r));

@@ -3,10 +3,9 @@
 // --dir, and what /proc says about the server's memory.
 
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { CheckContext, RunningServer } from '../../harness/check.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { CheckContext, RunningServer, ServerSetup } from '../../harness/check.ts';
+import type { Program } from '../../harness/program.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import type { Peer } from '../../harness/peer.ts';
@@ -151,22 +150,42 @@ export class FrameReader {
   }
 }
 
-export interface ServerWithDir extends RunningServer {
-  /** The server's --dir (empty at the start). */
+export interface ServerWithDir {
+  program: Program;
+  port: number;
+  /** The server's --dir (empty at its start). */
   dir: string;
   /** The temporary folder around it: nothing but the --dir may appear in it. */
   parent: string;
+  /**
+   * What --dir and the folder around it held when the check got the server: nothing for a server of
+   * its own, the files of the earlier checks for the shared one (they run one at a time on it, so
+   * whatever else appears while a check runs is that check's).
+   */
+  held: { dir: Set<string>; parent: Set<string> };
 }
 
-/** A server of the check's own, with a temporary --dir removed at cleanup: no check writes into the lesson. */
+/** Every server of the lesson gets a temporary --dir of its own (see ServerSetup): no check writes into the lesson. */
+export const SERVER_SETUP: ServerSetup = { args: (dir) => ['--dir', dir] };
+
+function withDir(s: RunningServer): ServerWithDir {
+  if (!s.dir) throw new Error('lesson 05 servers are started with SERVER_SETUP');
+  const { dir, around } = s.dir;
+  return { program: s.program, port: s.port, dir, parent: around, held: { dir: new Set(readdirSync(dir)), parent: new Set(readdirSync(around)) } };
+}
+
+/** A server of the check's own, with an empty --dir: for a check that looks at the whole folder, or ends the server. */
 export async function serverWithDir(ctx: CheckContext, extra: string[] = []): Promise<ServerWithDir> {
-  const parent = mkdtempSync(path.join(tmpdir(), 'netlings-05-'));
-  ctx.defer(() => rmSync(parent, { recursive: true, force: true }));
-  const dir = path.join(parent, 'uploads');
-  mkdirSync(dir);
-  ctx.transcript.note('tester', `the server's --dir is a temporary folder, ${dir}`);
-  const running = await ctx.ownServer(['--host', '127.0.0.1', '--port', '0', '--dir', dir, ...extra]);
-  return { ...running, dir, parent };
+  return withDir(await ctx.ownServer(['--host', '127.0.0.1', '--port', '0', ...extra]));
+}
+
+/**
+ * The lesson's shared server (for checks marked shared: they run one after another on it, and a
+ * failed one gets the next check a new server). Its --dir holds what the earlier checks uploaded,
+ * each under names of its own, so a check looks only at its own files there.
+ */
+export async function sharedWithDir(ctx: CheckContext): Promise<ServerWithDir> {
+  return withDir(await ctx.sharedServer());
 }
 
 /** A connection to the server with a frame reader on it. */
@@ -192,25 +211,34 @@ export async function sendQuiet(peer: Peer, ctx: CheckContext, data: Buffer, spl
   }
 }
 
-/** Waits (bounded) until the folder holds exactly `names`; a server may remove a partial file just after its reply. */
-export async function expectFolder(dir: string, names: string[], what: string, hint: string): Promise<void> {
+/**
+ * Waits (bounded) until --dir holds `names` and nothing else the check's server did not hold when
+ * the check got it (a server may remove a partial file just after its reply).
+ */
+export async function expectFolder(server: ServerWithDir, names: string[], what: string, hint: string): Promise<void> {
+  const { dir, held } = server;
   const want = [...names].sort();
-  const list = () => readdirSync(dir).sort();
+  const look = () => {
+    const now = readdirSync(dir);
+    return { missing: want.filter((n) => !now.includes(n)), extra: now.filter((n) => !held.dir.has(n) && !want.includes(n)).sort() };
+  };
+  const fine = (l: ReturnType<typeof look>) => l.missing.length === 0 && l.extra.length === 0;
   const waiter = new Waiter();
   const poll = setInterval(() => waiter.notify(), 20);
   try {
-    await waiter.until(() => JSON.stringify(list()) === JSON.stringify(want), timing.reply);
+    await waiter.until(() => fine(look()), timing.reply);
   } finally {
     clearInterval(poll);
   }
-  const got = list();
-  if (JSON.stringify(got) !== JSON.stringify(want)) {
-    throw new CheckFailure('OUTPUT', `${what}: ${dir} holds ${got.length ? got.map((n) => JSON.stringify(n)).join(', ') : 'nothing'}`, {
-      expected: want.length ? `exactly ${want.map((n) => JSON.stringify(n)).join(', ')}` : 'an empty folder',
-      actual: got.length ? got.join('\n') : '(empty)',
-      hint,
-    });
-  }
+  const got = look();
+  if (fine(got)) return;
+  const earlier = held.dir.size ? ` (besides the ${held.dir.size} files the earlier checks left there)` : '';
+  const list = (ns: string[]) => ns.map((n) => JSON.stringify(n)).join(', ');
+  throw new CheckFailure('OUTPUT', `${what}: ${dir} ${got.extra.length ? `holds ${list(got.extra)}` : ''}${got.extra.length && got.missing.length ? ' and ' : ''}${got.missing.length ? `lacks ${list(got.missing)}` : ''}`, {
+    expected: (want.length ? `exactly ${list(want)}` : 'nothing') + earlier,
+    actual: [...got.extra.map((n) => `${n} (new)`), ...got.missing.map((n) => `${n} missing`)].join('\n'),
+    hint,
+  });
 }
 
 /** VmRSS and VmHWM (peak) of a process, in bytes, or undefined off Linux. */
@@ -248,15 +276,19 @@ export class BigBody {
     }
     return BigBody.block;
   }
-  piece(i: number): Buffer {
-    const b = Buffer.from(BigBody.fixedBlock());
-    b.writeUInt32BE(i, 0);
-    return b;
+  /**
+   * Piece i: its index (4 bytes, big-endian), then the rest of the fixed block. Two buffers, the
+   * second the same for every piece and never changed: sending 256 MiB copies and allocates nothing.
+   */
+  piece(i: number): [Buffer, Buffer] {
+    const index = Buffer.alloc(4);
+    index.writeUInt32BE(i, 0);
+    return [index, BigBody.fixedBlock().subarray(4)];
   }
   /** The sha256 of the whole body, computed from its pieces (slow: for the checker's own test). */
   computeSha256(): string {
     const h = createHash('sha256');
-    for (let i = 0; i < this.pieces; i++) h.update(this.piece(i));
+    for (let i = 0; i < this.pieces; i++) for (const part of this.piece(i)) h.update(part);
     return h.digest('hex');
   }
   get sha256(): string {
