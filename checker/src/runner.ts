@@ -93,10 +93,12 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
   let sharedTail: Promise<unknown> = Promise.resolve();
   const slots = Math.max(1, opts.parallel ?? 3);
   let free = slots;
-  // The next free slot goes to a slow check first, then to a check a slow one needs (so the slow
-  // one starts as early as it can), then in order.
+  // A slow check takes no slot: it starts as soon as its needs have passed, beside the others (it is
+  // long because it waits out a timer or byte gaps, or streams for a second: holding one of the few
+  // slots all that time would queue the rest behind it). The next free slot goes to a check a slow
+  // one needs, so the slow one starts as early as it can, then to the others in order.
   const leadsToSlow = needsOfSlow(checks);
-  const rank = (check: CheckDef): number => (check.slow ? 2 : leadsToSlow.has(check.id) ? 1 : 0);
+  const rank = (check: CheckDef): number => (leadsToSlow.has(check.id) ? 1 : 0);
   const waiting: { rank: number; wake: () => void }[] = [];
   const acquire = async (rank: number) => {
     while (free === 0) await new Promise<void>((wake) => waiting.push({ rank, wake }));
@@ -118,6 +120,7 @@ export async function runLesson(lesson: LessonChecks, opts: RunOptions): Promise
       p = (async () => {
         // wait for the needs first so a skipped check does not hold a slot
         await Promise.all((check.needs ?? []).map((n) => done.get(n)));
+        if (check.slow) return runOne(check);
         await acquire(rank(check));
         try {
           return await runOne(check);

@@ -112,11 +112,11 @@ const checks: CheckDef[] = [
     id: 'whole-command-line',
     title: 'runs a command only once its whole line has arrived',
     target: 'server',
-    shared: true,
     needs: ['runs-echo'],
+    slow: true,
     hint: "One 'data' event is not one command. Buffer the bytes and run a command only when its \\n has arrived; a shell started on half a line runs the wrong command (imagine `rm -r /tmp/build` cut after `rm -r /`).",
     async run(ctx) {
-      const { port } = await ctx.sharedServer();
+      const { port } = await ctx.ownServer(); // its own: its 300 ms of silence would hold up the shared server's queue
       // Two connections at once, each with a line cut in another place; the server must wait for both \n.
       const cuts = [['echo partial-', 'line'], ['ec', 'ho split early']] as const;
       const conns = await ctx.connectMany(port, cuts.length);
@@ -134,11 +134,11 @@ const checks: CheckDef[] = [
     id: 'waits-for-ready',
     title: 'sends the output only after the whole line "ready" has arrived',
     target: 'server',
-    shared: true,
     needs: ['runs-echo'],
+    slow: true,
     hint: 'After the length line, read a whole line and send the output only when it is exactly "ready". Any bytes at all, or "rea" alone, are not yet the acknowledgement.',
     async run(ctx) {
-      const { port } = await ctx.sharedServer();
+      const { port } = await ctx.ownServer(); // its own: its 300 ms of silence would hold up the shared server's queue
       const c = await ctx.connect(port);
       await c.send('echo waited\n');
       await c.expectLine('7', { what: 'the length line for "echo waited"' });
@@ -206,6 +206,7 @@ const checks: CheckDef[] = [
     title: 'past --timeout the whole process tree is killed and the output ends with "[timed out after 1s]"',
     target: 'server',
     needs: ['ready'],
+    slow: true,
     hint: TREE_HINT,
     async run(ctx) {
       const { port } = await ctx.ownServer(['--host', '127.0.0.1', '--port', '0', '--timeout', '1']);

@@ -33,9 +33,10 @@ export interface CheckDef {
   /** Runs against the server shared by the lesson's checks (started once, restarted after a failure). */
   shared?: boolean;
   /**
-   * Takes long whatever the program does (it waits out a long timer of the contract, or streams
-   * hundreds of MiB): it and the checks it needs take the next free slot before the checks queued
-   * ahead of them, so the lesson's run is not this check plus the rest.
+   * Takes long whatever the program does (it waits out a timer of the contract or a window of
+   * silence, sends byte by byte, or streams hundreds of MiB): it runs beside the lesson's slots as
+   * soon as its needs have passed, and the checks it needs take free slots first, so the lesson's
+   * run is not this check plus the rest.
    */
   slow?: boolean;
   /**
