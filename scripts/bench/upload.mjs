@@ -104,13 +104,13 @@ const raw = await rawPipe(`
   const srv = net.createServer((s) => { let got = 0; s.on('data', (b) => { got += b.length; if (got >= want) { s.end(); srv.close(); } }); });
   srv.listen(0, '127.0.0.1', () => console.log('port ' + srv.address().port));
 `);
-// 2b. The receiver writes the bytes to a file beside the uploads' folder, with the 1 MiB write buffer
+// 2b. The receiver writes the bytes to a file beside the uploads' folder, with the 8 MiB write buffer
 // and the pause on a full buffer (pipe does both) of the solution's server, and closes once it is written.
 const rawFile = path.join(temp, 'raw.bin');
 const rawToFile = await rawPipe(`
   const net = require('node:net'); const fs = require('node:fs');
   const srv = net.createServer({ allowHalfOpen: true }, (s) => {
-    s.pipe(fs.createWriteStream(${JSON.stringify(rawFile)}, { highWaterMark: 1 << 20 })).on('finish', () => { s.end(); srv.close(); });
+    s.pipe(fs.createWriteStream(${JSON.stringify(rawFile)}, { highWaterMark: 8 << 20 })).on('finish', () => { s.end(); srv.close(); });
   });
   srv.listen(0, '127.0.0.1', () => console.log('port ' + srv.address().port));
 `);
