@@ -7,6 +7,7 @@ import { indent } from './harness/bytes.ts';
 import { allLessons } from './lessons.ts';
 import { localizeResult } from './i18n/checks.ts';
 import { tr } from './i18n/lang.ts';
+import { seedCommand } from './replay.ts';
 
 export function mark(r: CheckResult): string {
   if (r.status === 'pass') return style.green('✓');
@@ -184,8 +185,8 @@ function failureSections(r: CheckResult, width?: number, rootArg = ''): Section[
   if (r.transcript) out.push(block(`${style.bold(tr('transcript', '记录'))} ${style.dim(legend)}`, r.transcript, 'tail', tr('transcript', '记录')));
   if (r.hint) out.push({ kind: 'fixed', lines: wrap(r.hint, `${style.yellow(tr('hint:', '提示：'))}${tr(' ', '')}`) });
   if (r.seed !== undefined) {
-    const again = `npm run check -- ${r.lesson.slice(0, 2)}${rootArg} --only ${r.id} --seed ${r.seed}`;
-    out.push({ kind: 'fixed', lines: wrap(style.dim(tr(`seed ${r.seed}: the same cuts and drops again with \`${again}\``, `种子 ${r.seed}：用 \`${again}\` 重放同样的切分和丢弃`))) });
+    const again = seedCommand(r.lesson, r.id, r.seed, rootArg);
+    out.push({ kind: 'fixed', lines: wrap(style.dim(tr(`seed ${r.seed}: the same cuts, pauses and drops again with \`${again}\``, `种子 ${r.seed}：用 \`${again}\` 重放同样的切分、停顿和丢弃`))) });
   }
   return out;
 }

@@ -86,6 +86,12 @@ describe('the page', () => {
     expect(html).toMatch(/<details class="check pass" id="check-02-loop-server-a">/);
   });
 
+  it('gives a seeded failure the command that replays its seed, with the tree it checked', () => {
+    const html = renderHtmlReport([result({ id: 'multibyte-split', seed: 7, message: 'broke' }), result({ id: 'plain', message: 'broke too' })], { title: 'run', rootArg: ' --root solutions' });
+    expect(html).toContain('<p class="seed">Seed 7: the same cuts, pauses and drops again with <code>npm run check -- 02 --root solutions --only multibyte-split --seed 7</code></p>');
+    expect(html.match(/class="seed"/g)).toHaveLength(1); // a check with no seeded case has none
+  });
+
   it('loads nothing: no URL, inline CSS and script only, under a policy that forbids the rest', () => {
     const html = renderHtmlReport([result({ id: 'a' })], { title: 'run' });
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);

@@ -9,6 +9,7 @@ import { runLesson, type CheckResult } from '../runner.ts';
 import { formatFailure, formatResult, summaryLine, type FormatOptions } from '../report.ts';
 import { style } from './style.ts';
 import { writeHtmlReport } from '../html/index.ts';
+import { drawsCommand, rootArg, seedCommand } from '../replay.ts';
 import { tr } from '../i18n/lang.ts';
 import type { LessonChecks } from '../harness/check.ts';
 
@@ -160,10 +161,6 @@ function textOptions(root: string): FormatOptions {
   return { ...(process.stdout.isTTY && process.stdout.columns ? { width: process.stdout.columns } : {}), rootArg: rootArg(root) };
 }
 
-/** What a command that checks `root` again needs besides the lesson: "" for the lessons, " --root DIR" else. */
-function rootArg(root: string): string {
-  return path.resolve(root) === lessonsDir ? '' : ` --root ${path.relative(process.cwd(), root) || '.'}`;
-}
 
 /** Runs the checks, printing as results come in (lesson by lesson, in order); returns every result. */
 export async function runChecks(run: CheckRun, print: 'text' | 'json' | 'none'): Promise<CheckResult[]> {
@@ -254,7 +251,8 @@ export async function checkCommand(argv: string[]): Promise<number> {
     const where = path.relative(repoRoot, run.root) || '.';
     writeHtmlReport(results, {
       title: `netlings: ${run.lessons.map((l) => l.lesson).join(', ')}`,
-      subtitle: `${where === 'lessons' ? 'your lessons' : where}, checked ${new Date().toLocaleString('en-GB')}`,
+      subtitle: `${where === 'lessons' ? 'your lessons' : where.startsWith('..') ? path.resolve(run.root) : where}, checked ${new Date().toLocaleString('en-GB')}`,
+      rootArg: rootArg(run.root),
       file: run.html,
     });
     // On stderr with --json, so the JSON lines stay the only thing on stdout.
@@ -298,8 +296,8 @@ async function exploreCommand(run: CheckRun, n: number, json: boolean): Promise<
       // The tree checked, when it is not the learner's own lessons/.
       const root = rootArg(run.root);
       console.log(formatFailure(f.smallest, process.stdout.isTTY ? process.stdout.columns : undefined, root).replace(/^/gm, '    '));
-      console.log(style.dim(`    this smallest case again: npm run check -- ${f.lesson.slice(0, 2)}${root} --only ${f.id} --replay ${replayToken(f.draws) || '""'}`));
-      console.log(style.dim(`    the first failing run again: npm run check -- ${f.lesson.slice(0, 2)}${root} --only ${f.id} --seed ${f.seed}`));
+      console.log(style.dim(`    this smallest case again: ${drawsCommand(f.lesson, f.id, replayToken(f.draws), root)}`));
+      console.log(style.dim(`    the first failing run again: ${seedCommand(f.lesson, f.id, f.seed, root)}`));
     }
     if (report.findings.length === 0) console.log(`  ${style.green('✓')} no seed failed`);
   }

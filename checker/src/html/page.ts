@@ -11,6 +11,7 @@ import { compareHtml } from './compare.ts';
 import { diagramHtml } from './diagram.ts';
 import { esc, prose, slug, visible } from './escape.ts';
 import { SCRIPT } from './script.ts';
+import { seedCommand } from '../replay.ts';
 import { CSS } from './style.ts';
 
 export interface HtmlReportOptions {
@@ -25,6 +26,8 @@ export interface HtmlReportOptions {
   subtitle?: string;
   /** Where to write the page; writeHtmlReport returns the HTML either way. */
   file?: string;
+  /** What a seeded failure's replay command needs besides the lesson (" --root solutions"); none: the learner's lessons. */
+  rootArg?: string;
 }
 
 export const HIDDEN_NOTE = 'This check is hidden: its conversation, bytes and hint are in the instructor’s report only.';
@@ -59,7 +62,7 @@ export function renderHtmlReport(results: CheckResult[], opts: HtmlReportOptions
   for (const status of ['fail', 'pass', 'skip'] as const) {
     const of = sorted.filter((r) => r.status === status);
     if (of.length === 0) continue;
-    groups.push(`<section class="group ${status}" aria-labelledby="h-${status}"><h2 id="h-${status}">${HEADINGS[status]} (${of.length})</h2>${of.map((r) => checkHtml(r, hidden(r), lessons.size > 1)).join('')}</section>`);
+    groups.push(`<section class="group ${status}" aria-labelledby="h-${status}"><h2 id="h-${status}">${HEADINGS[status]} (${of.length})</h2>${of.map((r) => checkHtml(r, hidden(r), lessons.size > 1, opts.rootArg)).join('')}</section>`);
   }
   if (groups.length === 0) groups.push('<p class="empty">No check ran.</p>');
 
@@ -93,7 +96,7 @@ ${groups.join('\n')}
 `;
 }
 
-function checkHtml(r: CheckResult, hidden: boolean, showLesson: boolean): string {
+function checkHtml(r: CheckResult, hidden: boolean, showLesson: boolean, rootArg = ''): string {
   const id = checkId(r);
   const head = `<summary><span class="mark" aria-label="${r.status === 'pass' ? 'passed' : r.status === 'fail' ? 'failed' : 'skipped'}">${MARKS[r.status]}</span> <span class="title">${esc(r.title)}</span>${showLesson ? ` <span class="tag">${esc(r.lesson)}</span>` : ''} <span class="tag">${esc(r.id)}</span>${r.code && r.status === 'fail' ? ` <span class="code">${esc(r.code)}</span>` : ''}${r.status !== 'skip' ? ` <span class="dur">${r.durationMs} ms</span>` : ''}${hidden ? ' <span class="tag">(hidden)</span>' : ''}</summary>`;
   const open = r.status === 'fail' ? ' open' : '';
@@ -108,7 +111,8 @@ function checkHtml(r: CheckResult, hidden: boolean, showLesson: boolean): string
     }
     parts.push(diagramHtml(r, id));
     if (r.status === 'fail') {
-      parts.push(`<div id="${id}-result" tabindex="-1">${compareHtml(r.expected, r.actual)}${r.hint ? `<p class="hint"><strong>Hint:</strong> ${prose(r.hint)}</p>` : ''}</div>`);
+      const seed = r.seed !== undefined ? `<p class="seed">Seed ${r.seed}: the same cuts, pauses and drops again with <code>${esc(seedCommand(r.lesson, r.id, r.seed, rootArg))}</code></p>` : '';
+      parts.push(`<div id="${id}-result" tabindex="-1">${compareHtml(r.expected, r.actual)}${r.hint ? `<p class="hint"><strong>Hint:</strong> ${prose(r.hint)}</p>` : ''}${seed}</div>`);
       if (r.transcript) parts.push(`<details class="text"><summary>The transcript as text</summary><pre>${visible(r.transcript)}</pre></details>`);
     }
     body = parts.join('');

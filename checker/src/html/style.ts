@@ -35,6 +35,8 @@ details.check.skip { border-left: 5px solid #b8c0c8; }
 .body { padding: 0 1rem 1rem; }
 .message { font-weight: 600; color: var(--err); margin: .3rem 0 .6rem; white-space: pre-wrap; }
 .hint { background: #fff8e1; border-left: 4px solid #e0a800; padding: .5rem .8rem; margin: .8rem 0; }
+.seed { color: #555; font-size: .9rem; margin: .4rem 0; }
+.seed code { background: #f1f3f5; padding: .1rem .3rem; border-radius: 3px; }
 .hidden-note { color: var(--dim); font-style: italic; }
 .skip-inline { font-size: 13px; }
 .diagram { overflow-x: auto; border: 1px solid #e3e7eb; border-radius: 4px; background: var(--panel); padding: .4rem .4rem .6rem; }
