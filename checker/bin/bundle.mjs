@@ -5,6 +5,7 @@
 // (mtime or size), written to a temporary name and renamed, so two commands starting at once each
 // see a whole file. Anything that goes wrong here falls back to tsx, so a broken cache can only cost
 // time; NETLINGS_TSX=1 always uses tsx.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -77,7 +78,9 @@ async function rebuild(entry, outfile, metaFile) {
 /** The module at `entry` (a .ts file under checker/src), from its bundle, or through tsx. */
 export async function loadModule(entry) {
   if (!process.env['NETLINGS_TSX']) {
-    const name = path.basename(entry, '.ts');
+    // Named by the entry's own path too: a checkout whose node_modules is another's (a symlink) must
+    // never load the other checkout's bundle, whose inputs are all unchanged.
+    const name = `${path.basename(entry, '.ts')}-${createHash('sha256').update(path.resolve(entry)).digest('hex').slice(0, 12)}`;
     const outfile = path.join(cacheDir, `${name}.mjs`);
     const metaFile = path.join(cacheDir, `${name}.json`);
     try {

@@ -3,7 +3,7 @@
 // temporary folder, and removes the probe's bundle from the cache afterwards.
 
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,7 +15,7 @@ const name = `bundle-probe-${process.pid}`;
 const cache = path.join(repoRoot, 'node_modules', '.cache', 'netlings', 'cli');
 afterAll(() => {
   rmSync(temp, { recursive: true, force: true });
-  for (const ext of ['.mjs', '.mjs.map', '.json']) rmSync(path.join(cache, name + ext), { force: true });
+  for (const f of readdirSync(cache)) if (f.startsWith(`${name}-`)) rmSync(path.join(cache, f), { force: true });
 });
 
 const entry = path.join(temp, `${name}.ts`);
