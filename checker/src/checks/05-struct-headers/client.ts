@@ -9,8 +9,9 @@ import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import type { Program } from '../../harness/program.ts';
 import { scratchRoot } from '../../harness/scratch.ts';
+import { fixedThenSeeded } from '../../harness/seeded.ts';
 import { clientConnectionRefused, expectExit, noStackTrace } from '../common.ts';
-import { frame, FrameReader, sha256, type Header } from './wire.ts';
+import { frame, FrameReader, frameSpots, sha256, type Header } from './wire.ts';
 
 /** The client's stdout as raw bytes (the harness keeps text lines; output bytes need not be UTF-8). */
 function rawStdout(program: Program): () => Buffer {
@@ -19,9 +20,10 @@ function rawStdout(program: Program): () => Buffer {
   return () => Buffer.concat(chunks);
 }
 
-async function startClient(ctx: CheckContext, args: string[]): Promise<{ program: Program; frames: FrameReader; stdout: () => Buffer }> {
-  const fake = await ctx.fakeServer();
-  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), ...args]);
+/** The client against a fake server of its own; `seeded` labels the two in the transcript (a check that runs a second client beside the first). */
+async function startClient(ctx: CheckContext, args: string[], seeded = false): Promise<{ program: Program; frames: FrameReader; stdout: () => Buffer }> {
+  const fake = await ctx.fakeServer(seeded ? 'seeded' : undefined);
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port), ...args], undefined, seeded ? 'seeded client' : undefined);
   const stdout = rawStdout(program);
   const conn = await fake.nextConnection(program);
   return { program, frames: new FrameReader(conn), stdout };
@@ -77,13 +79,20 @@ export const clientChecks: CheckDef[] = [
     needs: ['client-exec-request'],
     slow: true,
     hint: "Feed every 'data' chunk to a FrameDecoder; write each body chunk to stdout as a Buffer (process.stdout.write(chunk)), never decoded on its own: the output need not be UTF-8, and a character split across reads must stay whole.",
+    explores: true,
     async run(ctx) {
-      const { program, frames, stdout } = await startClient(ctx, ['exec', 'cat data.bin']);
-      await frames.read('the exec request', { hint: this.hint });
-      const body = Buffer.concat([Buffer.from('binary \0 '), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(' é 欢迎\r\nend\n')]);
-      await frames.peer.send(frame({ type: 'result', exit_code: 0, data_size: body.length, note: 'größe' }, body), { byteByByte: true });
-      await expectExit(program, 0, 'the result arrived byte by byte', this.hint);
-      if (!stdout().equals(body)) throw new CheckFailure('OUTPUT', 'the client did not print the output bytes exactly', { expected: showBytes(body), actual: showBytes(stdout()), hint: this.hint });
+      /** The exec and its reply: byte by byte, or (seeded) cut where the seed says; stdout must be the body's bytes. */
+      const talk = async (seeded: boolean) => {
+        const { program, frames, stdout } = await startClient(ctx, ['exec', 'cat data.bin'], seeded);
+        await frames.read('the exec request', { hint: this.hint });
+        const body = Buffer.concat([Buffer.from('binary \0 '), Buffer.from([0xff, 0xfe, 0x80]), Buffer.from(' é 欢迎\r\nend\n')]);
+        const reply = frame({ type: 'result', exit_code: 0, data_size: body.length, note: 'größe' }, body);
+        // Seeded: many cuts next to the end of the length and of the header, and inside a character of either.
+        await frames.peer.send(reply, seeded ? { seeded: ctx.choices, near: frameSpots(reply) } : { byteByByte: true });
+        await expectExit(program, 0, seeded ? 'the result arrived in pieces' : 'the result arrived byte by byte', this.hint);
+        if (!stdout().equals(body)) throw new CheckFailure('OUTPUT', 'the client did not print the output bytes exactly', { expected: showBytes(body), actual: showBytes(stdout()), hint: this.hint });
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true), { together: true });
     },
   },
   {

@@ -8,8 +8,9 @@ import type { CheckContext, CheckDef } from '../../harness/check.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import type { ModuleHost } from '../../harness/module.ts';
+import { fixedThenSeeded } from '../../harness/seeded.ts';
 import type { DecodeResult } from '../../drivers/05-frame.ts';
-import { frame, MAX_HEADER, rawFrame, type Header } from './wire.ts';
+import { frame, frameSpots, MAX_HEADER, rawFrame, type Header } from './wire.ts';
 
 const MODULE = 'src/frame.ts';
 const DRIVER = fileURLToPath(new URL('../../drivers/05-frame.ts', import.meta.url));
@@ -31,7 +32,7 @@ function decode(h: ModuleHost, chunks: Buffer[], opts: Record<string, number> | 
 const describe = (f: { header: Header; body: Buffer }): string => `${JSON.stringify(f.header)} + body ${showBytes(f.body.subarray(0, 80))}${f.body.length > 80 ? ` … (${f.body.length} bytes)` : ''}`;
 
 /** The events of all pushes, put back together as frames; fails on events out of order or a thrown error. */
-function assemble(r: DecodeResult, what: string, hint: string): { frames: Decoded[]; open: boolean } {
+function assemble(r: DecodeResult, what: string, hint: string, pushes = r.pushes.length): { frames: Decoded[]; open: boolean } {
   const frames: Decoded[] = [];
   let current: { header: Header; chunks: Buffer[]; headerPush: number } | undefined;
   const bad = (msg: string) => new CheckFailure('WRONG_VALUE', `${MODULE}: ${what}: ${msg}`, { hint });
@@ -53,7 +54,7 @@ function assemble(r: DecodeResult, what: string, hint: string): { frames: Decode
       }
     }
     if (p.error) {
-      throw new CheckFailure('THREW', `${MODULE}: ${what}: push ${i + 1} of ${r.pushes.length} threw ${p.error.name}${p.error.code ? ` [${p.error.code}]` : ''}: ${p.error.message}`, { expected: 'no error: the frames are well-formed', hint });
+      throw new CheckFailure('THREW', `${MODULE}: ${what}: push ${i + 1} of ${pushes} threw ${p.error.name}${p.error.code ? ` [${p.error.code}]` : ''}: ${p.error.message}`, { expected: 'no error: the frames are well-formed', hint });
     }
   });
   return { frames, open: current !== undefined };
@@ -92,6 +93,70 @@ const sample = (): { header: Header; body: Buffer }[] => [
   { header: { type: 'result', exit_code: 0, data_size: 3, nested: { list: [1, 'two', null] } }, body: Buffer.from('end') },
 ];
 const encodeAll = (frames: { header: Header; body: Buffer }[]) => Buffer.concat(frames.map((f) => frame(f.header, f.body)));
+
+/** The pieces of `bytes` cut at `cuts` (sorted offsets inside it). */
+function cutAt(bytes: Buffer, cuts: number[]): Buffer[] {
+  const chunks: Buffer[] = [];
+  let from = 0;
+  for (const c of [...cuts, bytes.length]) {
+    chunks.push(bytes.subarray(from, c));
+    from = c;
+  }
+  return chunks;
+}
+
+function describePushes(chunks: Buffer[]): string {
+  const sizes = chunks.map((c) => c.length);
+  const shown = sizes.length > 8 ? `${sizes.slice(0, 4).join(' | ')} | … | ${sizes.slice(-3).join(' | ')}` : sizes.join(' | ');
+  return sizes.length === 1 ? 'in one push' : `in ${sizes.length} pushes of ${shown} bytes`;
+}
+
+/**
+ * The seeded case of a decoder check: the same frames' bytes pushed once more, cut where the check's
+ * choices say (up to `maxCuts` cuts, about half of them next to a frame's start, the end of its 4-byte
+ * length, the end of its header or inside a multi-byte character of a header). Judged by the README's
+ * API alone, so any correct decoder passes every seed: the frames come out whole and in order, each
+ * header event from the push that completes its header, each end event from the push that brings the
+ * frame's last byte (for a frame without a body, the push that completes its header).
+ */
+async function seededDecode(ctx: CheckContext, h: ModuleHost, frames: { header: Header; body: Buffer }[], what: string, hint: string, maxCuts: number): Promise<void> {
+  const bytes = encodeAll(frames);
+  const cuts = ctx.choices.cutsNear(bytes.length, frameSpots(bytes), maxCuts);
+  const chunks = cutAt(bytes, cuts);
+  ctx.choices.note(`${what} (${bytes.length} bytes) pushed ${cuts.length ? `cut at ${cuts.join(', ')}` : 'whole (no cut)'}`);
+  const where = `${what} pushed ${describePushes(chunks)}, as the seed cut them`;
+  ctx.transcript.note('tester', `feeds a new FrameDecoder ${where}`);
+  const got = assemble(await decode(h, chunks), where, hint, chunks.length).frames;
+  const halves = got.findIndex((g, i) => JSON.stringify(g.header).includes('\uFFFD') && !JSON.stringify(frames[i]?.header).includes('\uFFFD'));
+  // A character of a header cut by a push and decoded in two halves: the byte-by-byte check's advice, whichever check saw it.
+  expectFrames(got, frames, halves >= 0 ? `${where}: the header of frame ${halves + 1} holds U+FFFD (a character decoded in two halves)` : where, halves >= 0 ? "Decode the header once, when all its bytes are in (Buffer.concat of the pieces, then toString('utf8')): a push may end inside a character." : hint);
+  /** The push (0-based) that brings byte `offset`. */
+  const pushOf = (offset: number) => cuts.filter((c) => c <= offset).length;
+  let at = 0;
+  for (const [i, f] of frames.entries()) {
+    const headerEnd = at + frame(f.header).length;
+    const end = headerEnd + f.body.length;
+    const wantHeader = pushOf(headerEnd - 1);
+    const wantEnd = pushOf(end - 1);
+    const g = got[i] as Decoded;
+    const fail = (why: string) =>
+      new CheckFailure('WRONG_VALUE', `${MODULE}: ${where}: ${why}`, {
+        expected: `frame ${i + 1}: its header event from push ${wantHeader + 1}, its end event from push ${wantEnd + 1}`,
+        actual: `frame ${i + 1}: its header event from push ${g.headerPush + 1}, its end event from push ${g.endPush + 1}`,
+        hint: 'push(chunk) returns the events that chunk completes, before it returns: a header event from the push that brings the last byte of the header, an end event from the push that brings the last byte of the body (for data_size 0 or absent, the same push as the header). Loop until the chunk is used up.',
+      });
+    if (g.headerPush > wantHeader) throw fail(`the header event of frame ${i + 1} came from push ${g.headerPush + 1}, though push ${wantHeader + 1} completed its header`);
+    if (g.headerPush < wantHeader) throw fail(`the header event of frame ${i + 1} came from push ${g.headerPush + 1}, before the last byte of its header (in push ${wantHeader + 1})`);
+    if (g.endPush !== wantEnd) {
+      throw fail(
+        f.body.length === 0
+          ? `frame ${i + 1} has no body, so push ${wantEnd + 1}, which completed its header, ends it too, but its end event came from push ${g.endPush + 1}`
+          : `the end event of frame ${i + 1} came from push ${g.endPush + 1}, though push ${wantEnd + 1} brought the last byte of its body`,
+      );
+    }
+    at = end;
+  }
+}
 
 export const moduleChecks: CheckDef[] = [
   {
@@ -157,11 +222,19 @@ export const moduleChecks: CheckDef[] = [
     module: MODULE,
     needs: ['decode-one-frame'],
     hint: "Collect the length's 4 bytes across pushes, then the header's bytes; decode the header once, when it is whole (Buffer.concat, then toString('utf8')): decoding each piece on its own breaks é and 欢.",
+    explores: true,
     async run(ctx) {
       const h = await host(ctx);
-      const bytes = encodeAll(sample());
-      const r = await decode(h, Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1)));
-      expectFrames(assemble(r, 'frames pushed byte by byte', this.hint).frames, sample(), 'three frames pushed one byte at a time', this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const bytes = encodeAll(sample());
+          const r = await decode(h, Array.from({ length: bytes.length }, (_, i) => bytes.subarray(i, i + 1)));
+          expectFrames(assemble(r, 'frames pushed byte by byte', this.hint).frames, sample(), 'three frames pushed one byte at a time', this.hint);
+        },
+        // The same frames in up to 24 pieces, many cuts inside a length or a header's character.
+        () => seededDecode(ctx, h, sample(), 'three frames', this.hint, 24),
+      );
     },
   },
   {
@@ -171,30 +244,38 @@ export const moduleChecks: CheckDef[] = [
     module: MODULE,
     needs: ['decode-one-frame'],
     hint: 'A push may end anywhere: inside the length, right after it, inside the header, right after it, inside the body. Keep what the current state has collected and go on when the next push comes.',
+    explores: true,
     async run(ctx) {
       const h = await host(ctx);
-      const frames = sample();
-      const bytes = encodeAll(frames);
-      const first = frame((frames[0] as { header: Header }).header).length;
-      const second = frame((frames[1] as { header: Header }).header).length; // header part of frame 2
-      const cuts: [number[], string][] = [
-        [[4], 'at the 4-byte boundary'],
-        [[2], 'inside the length'],
-        [[4 + 5], 'inside the header'],
-        [[first, first + 4], 'at the frame boundary and after the next length'],
-        [[first + 3, first + second, first + second + 4], 'inside the next length, between header and body, inside the body'],
-        [[1, 2, 3, 4, 5, first - 1, first + 1], 'in many small pieces'],
-      ];
-      for (const [at, where] of cuts) {
-        const chunks: Buffer[] = [];
-        let from = 0;
-        for (const c of [...at, bytes.length]) {
-          chunks.push(bytes.subarray(from, c));
-          from = c;
-        }
-        const r = await decode(h, chunks);
-        expectFrames(assemble(r, `pushes split ${where}`, this.hint).frames, frames, `three frames pushed split ${where}`, this.hint);
-      }
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const frames = sample();
+          const bytes = encodeAll(frames);
+          const first = frame((frames[0] as { header: Header }).header).length;
+          const second = frame((frames[1] as { header: Header }).header).length; // header part of frame 2
+          const cuts: [number[], string][] = [
+            [[4], 'at the 4-byte boundary'],
+            [[2], 'inside the length'],
+            [[4 + 5], 'inside the header'],
+            [[first, first + 4], 'at the frame boundary and after the next length'],
+            [[first + 3, first + second, first + second + 4], 'inside the next length, between header and body, inside the body'],
+            [[1, 2, 3, 4, 5, first - 1, first + 1], 'in many small pieces'],
+          ];
+          for (const [at, where] of cuts) {
+            const chunks: Buffer[] = [];
+            let from = 0;
+            for (const c of [...at, bytes.length]) {
+              chunks.push(bytes.subarray(from, c));
+              from = c;
+            }
+            const r = await decode(h, chunks);
+            expectFrames(assemble(r, `pushes split ${where}`, this.hint).frames, frames, `three frames pushed split ${where}`, this.hint);
+          }
+        },
+        // The same frames in up to 6 pieces, many cut next to a frame's start, the end of its length or of its header.
+        () => seededDecode(ctx, h, sample(), 'three frames', this.hint, 6),
+      );
     },
   },
   {
@@ -204,12 +285,20 @@ export const moduleChecks: CheckDef[] = [
     module: MODULE,
     needs: ['decode-one-frame'],
     hint: 'One push may hold many frames: after a frame ends, go on with the rest of the same chunk (a loop over the chunk, not one state step per push). The prefix and header that arrive together are parsed in the same push.',
+    explores: true,
     async run(ctx) {
       const h = await host(ctx);
       const frames = Array.from({ length: 50 }, (_, i) => ({ header: { type: 'exec', cmd: `echo ${i + 1}`, ...(i % 3 ? { data_size: i } : {}) }, body: Buffer.alloc(i % 3 ? i : 0, i) }));
-      const r = await decode(h, [encodeAll(frames)]);
-      const { frames: got } = assemble(r, '50 frames in one push', this.hint);
-      expectFrames(got, frames, '50 frames in one push', this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const r = await decode(h, [encodeAll(frames)]);
+          const { frames: got } = assemble(r, '50 frames in one push', this.hint);
+          expectFrames(got, frames, '50 frames in one push', this.hint);
+        },
+        // The same 50 frames in up to 7 pushes, each holding the end of one frame, many more and the start of another.
+        () => seededDecode(ctx, h, frames, '50 frames', this.hint, 6),
+      );
     },
   },
   {
@@ -219,17 +308,26 @@ export const moduleChecks: CheckDef[] = [
     module: MODULE,
     needs: ['decode-one-frame'],
     hint: 'With data_size 0 (or absent) the frame is complete with its header: return the header and the end events from the same push, without waiting for a body byte.',
+    explores: true,
     async run(ctx) {
       const h = await host(ctx);
       const a = { header: { type: 'exec', cmd: 'true' }, body: Buffer.alloc(0) };
       const b = { header: { type: 'upload', file_name: 'empty', data_size: 0, sha256: 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855' }, body: Buffer.alloc(0) };
-      for (const f of [a, b]) {
-        const r = await decode(h, [frame(f.header)]);
-        const { frames } = assemble(r, `the frame ${JSON.stringify(f.header)} alone`, this.hint);
-        expectFrames(frames, [f], `a frame of ${'data_size' in f.header ? 'data_size 0' : 'no data_size'}, pushed alone`, this.hint);
-      }
-      const r = await decode(h, [Buffer.concat([frame(a.header), frame(b.header), frame({ type: 'result', data_size: 2 }, Buffer.from('ok'))])]);
-      expectFrames(assemble(r, 'two empty frames and one more in one push', this.hint).frames, [a, b, { header: { type: 'result', data_size: 2 }, body: Buffer.from('ok') }], 'two frames without a body, then one with, in one push', this.hint);
+      const c = { header: { type: 'result', data_size: 2 }, body: Buffer.from('ok') };
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          for (const f of [a, b]) {
+            const r = await decode(h, [frame(f.header)]);
+            const { frames } = assemble(r, `the frame ${JSON.stringify(f.header)} alone`, this.hint);
+            expectFrames(frames, [f], `a frame of ${'data_size' in f.header ? 'data_size 0' : 'no data_size'}, pushed alone`, this.hint);
+          }
+          const r = await decode(h, [Buffer.concat([frame(a.header), frame(b.header), frame({ type: 'result', data_size: 2 }, Buffer.from('ok'))])]);
+          expectFrames(assemble(r, 'two empty frames and one more in one push', this.hint).frames, [a, b, { header: { type: 'result', data_size: 2 }, body: Buffer.from('ok') }], 'two frames without a body, then one with, in one push', this.hint);
+        },
+        // The same frames and one more without a body, cut where the seed says, often right where a header (and so an empty frame) ends.
+        () => seededDecode(ctx, h, [a, b, c, a], 'two frames without a body, one with, one without', this.hint, 6),
+      );
     },
   },
   {

@@ -8,7 +8,8 @@ import type { CheckDef } from '../../harness/check.ts';
 import { CheckFailure } from '../../harness/errors.ts';
 import { showBytes } from '../../harness/bytes.ts';
 import { timing } from '../../harness/timing.ts';
-import { BigBody, connectFrames, frame, memoryOf, MiB, sendQuiet, serverWithDir, sharedWithDir, sha256, type FrameReader } from './wire.ts';
+import { fixedThenSeeded } from '../../harness/seeded.ts';
+import { BigBody, connectFrames, frame, memoryOf, MiB, sendQuiet, sendSeeded, serverWithDir, sharedWithDir, sha256, type FrameReader } from './wire.ts';
 
 const exec = (cmd: string): Buffer => frame({ type: 'exec', cmd });
 const upload = (name: string, body: Buffer, hash = sha256(body)): Buffer => frame({ type: 'upload', file_name: name, data_size: body.length, sha256: hash }, body);
@@ -51,6 +52,14 @@ function expectFile(file: string, want: Buffer, what: string, hint: string): voi
     });
   }
 }
+
+let seededRuns = 0;
+/**
+ * A tag for the file names of one run of a seeded case, of a fixed width (so the frames, and where
+ * the seed cuts them, are the same in every run of a seed): the shared server keeps the files of every
+ * run while exploring, and no two runs, and no fixed case, upload under the same name.
+ */
+const runTag = (): string => `s${String(++seededRuns % 100_000).padStart(5, '0')}`;
 
 export const serverChecks: CheckDef[] = [
   {
@@ -107,20 +116,37 @@ export const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['exec-result'],
     hint: 'The length prefix may arrive in pieces, and the header may start in the same read as the prefix or in a later one. Keep what you have, and go on only when the state has all its bytes.',
+    explores: true,
     async run(ctx) {
       const { port, dir } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const e = exec('printf split');
-      for (const [splitAt, where] of [[[2], 'inside the 4-byte length'], [[4], 'at the 4-byte boundary'], [[4 + 7], 'inside the header'], [[1, 3, 4, 9, e.length - 2], 'in six pieces']] as const) {
-        await peer.send(e, { splitAt: [...splitAt] });
-        await expectResult(frames, 'split', `the reply to an exec split ${where}`, this.hint);
-      }
-      const body = randomBytes(5000);
-      const u = upload('split.bin', body);
-      const bodyAt = u.length - body.length;
-      await sendQuiet(peer, ctx, u, [bodyAt, bodyAt + 1, bodyAt + 2500]);
-      await expectUploaded(frames, 'split.bin', body.length, sha256(body), 'the reply to an upload split where its body starts', this.hint);
-      expectFile(path.join(dir, 'split.bin'), body, 'after the split upload', this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          for (const [splitAt, where] of [[[2], 'inside the 4-byte length'], [[4], 'at the 4-byte boundary'], [[4 + 7], 'inside the header'], [[1, 3, 4, 9, e.length - 2], 'in six pieces']] as const) {
+            await peer.send(e, { splitAt: [...splitAt] });
+            await expectResult(frames, 'split', `the reply to an exec split ${where}`, this.hint);
+          }
+          const body = randomBytes(5000);
+          const u = upload('split.bin', body);
+          const bodyAt = u.length - body.length;
+          await sendQuiet(peer, ctx, u, [bodyAt, bodyAt + 1, bodyAt + 2500]);
+          await expectUploaded(frames, 'split.bin', body.length, sha256(body), 'the reply to an upload split where its body starts', this.hint);
+          expectFile(path.join(dir, 'split.bin'), body, 'after the split upload', this.hint);
+        },
+        // The exec and an upload (a name of its own) again on that connection, each cut where the seed
+        // says, many cuts next to the end of the length, of the header and of the frame.
+        async () => {
+          await sendSeeded(peer, ctx, e, 'the exec');
+          await expectResult(frames, 'split', 'the reply to an exec sent in pieces', this.hint);
+          const name = `split-${runTag()}.bin`;
+          const body = randomBytes(5000);
+          await sendSeeded(peer, ctx, upload(name, body), `the upload of ${name}`);
+          await expectUploaded(frames, name, body.length, sha256(body), 'the reply to an upload sent in pieces', this.hint);
+          expectFile(path.join(dir, name), body, 'after the upload sent in pieces', this.hint);
+        },
+      );
     },
   },
   {
@@ -152,13 +178,30 @@ export const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['upload-byte-identical'],
     hint: 'One read may hold many frames. After a frame is done, go on with the rest of the same chunk: loop until the chunk is used up, and do not wait for the next read to parse what you already have.',
+    explores: true,
     async run(ctx) {
       const { port, dir } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const bodies = Array.from({ length: 50 }, (_, i) => Buffer.from(`file ${i + 1}\n`.repeat(i % 7)));
-      await peer.send(Buffer.concat(bodies.map((b, i) => upload(`n${i + 1}.txt`, b))));
-      for (const [i, b] of bodies.entries()) await expectUploaded(frames, `n${i + 1}.txt`, b.length, sha256(b), `reply ${i + 1} of 50 (n${i + 1}.txt)`, this.hint);
-      expectFile(path.join(dir, 'n50.txt'), bodies[49] as Buffer, 'after 50 uploads in one write', this.hint);
+      /** The 50 uploads under these names, in one write or (seeded) cut where the seed says, and the 50 replies in order. */
+      const talk = async (names: string[], seeded: boolean) => {
+        const all = Buffer.concat(bodies.map((b, i) => upload(names[i] as string, b)));
+        if (seeded) await sendSeeded(peer, ctx, all, '50 uploads');
+        else await peer.send(all);
+        const how = seeded ? 'in pieces' : 'in one write';
+        for (const [i, b] of bodies.entries()) await expectUploaded(frames, names[i] as string, b.length, sha256(b), `reply ${i + 1} of 50 (${names[i]}${seeded ? ', sent in pieces' : ''})`, this.hint);
+        expectFile(path.join(dir, names[49] as string), bodies[49] as Buffer, `after 50 uploads ${how}`, this.hint);
+      };
+      await fixedThenSeeded(
+        ctx,
+        () => talk(bodies.map((_, i) => `n${i + 1}.txt`), false),
+        // The 50 uploads again (names of their own) on that connection, the write cut where the seed
+        // says: frames glued together and split at once, many cuts next to a frame's boundaries.
+        () => {
+          const tag = runTag();
+          return talk(bodies.map((_, i) => `${tag}-${i + 1}.txt`), true);
+        },
+      );
     },
   },
   {
@@ -168,16 +211,32 @@ export const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['exec-result'],
     hint: 'With data_size 0 the frame is complete as soon as its header is: finish it at once, without waiting for a body byte that never comes.',
+    explores: true,
     async run(ctx) {
       const { port, dir } = await sharedWithDir(ctx);
       const { peer, frames } = await connectFrames(ctx, port);
       const empty = Buffer.alloc(0);
-      await peer.send(upload('empty.txt', empty));
-      await expectUploaded(frames, 'empty.txt', 0, sha256(empty), 'the reply to the upload of an empty file', this.hint);
-      expectFile(path.join(dir, 'empty.txt'), empty, 'after the empty upload', this.hint);
-      await peer.send(Buffer.concat([upload('empty2.txt', empty), exec('printf after')]));
-      await expectUploaded(frames, 'empty2.txt', 0, sha256(empty), 'the reply to an empty upload followed by an exec in the same write', this.hint);
-      await expectResult(frames, 'after', 'the reply to the exec after the empty upload', this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          await peer.send(upload('empty.txt', empty));
+          await expectUploaded(frames, 'empty.txt', 0, sha256(empty), 'the reply to the upload of an empty file', this.hint);
+          expectFile(path.join(dir, 'empty.txt'), empty, 'after the empty upload', this.hint);
+          await peer.send(Buffer.concat([upload('empty2.txt', empty), exec('printf after')]));
+          await expectUploaded(frames, 'empty2.txt', 0, sha256(empty), 'the reply to an empty upload followed by an exec in the same write', this.hint);
+          await expectResult(frames, 'after', 'the reply to the exec after the empty upload', this.hint);
+        },
+        // Two empty uploads (names of their own) and the exec again on that connection, in one write cut
+        // where the seed says: often right where a header, and so an empty frame, ends.
+        async () => {
+          const tag = runTag();
+          const names = [`empty-${tag}.txt`, `empty2-${tag}.txt`];
+          await sendSeeded(peer, ctx, Buffer.concat([...names.map((n) => upload(n, empty)), exec('printf after')]), 'two empty uploads and an exec');
+          for (const n of names) await expectUploaded(frames, n, 0, sha256(empty), `the reply to the empty upload ${n} (sent in pieces)`, this.hint);
+          await expectResult(frames, 'after', 'the reply to the exec after the empty uploads (sent in pieces)', this.hint);
+          expectFile(path.join(dir, names[1] as string), empty, 'after the empty uploads sent in pieces', this.hint);
+        },
+      );
     },
   },
   {

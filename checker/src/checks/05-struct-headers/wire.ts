@@ -11,6 +11,7 @@ import { CheckFailure } from '../../harness/errors.ts';
 import type { Peer } from '../../harness/peer.ts';
 import { pause, timing } from '../../harness/timing.ts';
 import { Waiter } from '../../harness/waiter.ts';
+import { describePlan, GAPS, type SendPlan } from '../../harness/choices.ts';
 
 export const LESSON = '05-struct-headers';
 export const MAX_HEADER = 64 * 1024;
@@ -27,6 +28,52 @@ export function rawFrame(headerBytes: Buffer, body?: Buffer): Buffer {
   const prefix = Buffer.alloc(4);
   prefix.writeUInt32BE(headerBytes.length, 0);
   return Buffer.concat([prefix, headerBytes, ...(body ? [body] : [])]);
+}
+
+/**
+ * Where a seed should like to cut a run of well-formed frames (built by frame()): each frame's start,
+ * the end of its 4-byte length, the end of its header (where the body starts, or where a frame without
+ * a body ends) and every byte inside a multi-byte character of a header; with `bodyCharacters`, inside
+ * the multi-byte characters of the bodies too. Bodies are otherwise left out: a binary body would
+ * bury the frame's own boundaries among its bytes.
+ */
+export function frameSpots(data: Buffer, opts: { bodyCharacters?: boolean } = {}): number[] {
+  const spots = new Set<number>();
+  const inside = (from: number, to: number) => {
+    for (let i = from; i < to; i++) if (((data[i] ?? 0) & 0xc0) === 0x80) spots.add(i);
+  };
+  for (let at = 0; at + 4 <= data.length; ) {
+    const headerEnd = at + 4 + data.readUInt32BE(at);
+    const size = Number((JSON.parse(data.subarray(at + 4, headerEnd).toString('utf8')) as Header)['data_size'] ?? 0);
+    spots.add(at).add(at + 4).add(headerEnd);
+    inside(at + 4, headerEnd);
+    if (opts.bodyCharacters) inside(headerEnd, headerEnd + size);
+    at = headerEnd + size;
+  }
+  return [...spots].filter((s) => s > 0 && s < data.length);
+}
+
+/**
+ * The seeded case's send: `data` (well-formed frames) cut where the check's choices say, up to
+ * `maxCuts` cuts, about half of them next to the frames' boundaries (frameSpots), with a pause drawn
+ * after each piece (the byte gap, none, or 5 ms), as Peer.send's seeded plan draws them. Each piece
+ * is one send in the transcript; what was chosen goes to the choices' notes, for a failure's message.
+ */
+export async function sendSeeded(peer: Peer, ctx: CheckContext, data: Buffer, what: string, opts: { maxCuts?: number; bodyCharacters?: boolean } = {}): Promise<SendPlan> {
+  const cuts = ctx.choices.cutsNear(data.length, frameSpots(data, opts), opts.maxCuts ?? 6);
+  const gaps = cuts.map(() => ctx.choices.pick(GAPS));
+  const plan = { cuts, gaps };
+  ctx.choices.note(`${peer.name} sent ${what} (${data.length} bytes) ${describePlan(plan)}`);
+  ctx.transcript.note(peer.name, `(the seed: ${what} ${describePlan(plan)})`);
+  if (cuts.length) peer.socket.setNoDelay(true);
+  let from = 0;
+  for (const [i, at] of [...cuts, data.length].entries()) {
+    await peer.send(data.subarray(from, at));
+    from = at;
+    const gap = gaps[i] ?? 0;
+    if (i < cuts.length && gap > 0) await pause(gap);
+  }
+  return plan;
 }
 
 export function sha256(data: Buffer): string {
