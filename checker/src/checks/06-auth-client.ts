@@ -7,6 +7,8 @@ import type { CheckContext, CheckDef } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer, SendOptions } from '../harness/peer.ts';
 import { closedPort } from '../harness/program.ts';
+import type { Choices } from '../harness/choices.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { timing } from '../harness/timing.ts';
 import { CHALLENGE_BYTES, DIGEST_BYTES, diagnoseDigest, digestMismatch, hmac, SECRET, secretEnv, secretFile, startWithEnv, takeBytes } from './06-auth-tools.ts';
 import { expectClientLines, expectExit, noStackTrace } from './common.ts';
@@ -34,8 +36,8 @@ async function handshake(conn: Peer, challenge: Buffer, send: SendOptions, opts:
 }
 
 /** Lesson 02's line service, as the fake server plays it after the handshake. */
-async function serveLines(conn: Peer, opts: { byteByByte?: boolean; closeAfter?: number } = {}): Promise<void> {
-  const how = opts.byteByByte ? { byteByByte: true } : {};
+async function serveLines(conn: Peer, opts: { byteByByte?: boolean; seeded?: Choices; closeAfter?: number } = {}): Promise<void> {
+  const how: SendOptions = opts.seeded ? { seeded: opts.seeded } : opts.byteByByte ? { byteByByte: true } : {};
   let answered = 0;
   for (;;) {
     const line = await conn.readLine(timing.ready);
@@ -61,8 +63,8 @@ function background(p: Promise<void>): Promise<void> {
   return p;
 }
 
-async function clientWith(ctx: CheckContext, stdin: string | 'keep', opts: { args?: string[]; env?: Record<string, string>; label?: string } = {}) {
-  const fake = await ctx.fakeServer();
+async function clientWith(ctx: CheckContext, stdin: string | 'keep', opts: { args?: string[]; env?: Record<string, string>; label?: string; fake?: string } = {}) {
+  const fake = await ctx.fakeServer(opts.fake);
   const program = await startWithEnv(ctx, 'client', ['--host', '127.0.0.1', '--port', String(fake.port), ...(opts.args ?? [])], opts.env ?? secretEnv(), stdin, opts.label);
   const conn = await fake.nextConnection(program);
   return { program, conn };
@@ -74,12 +76,25 @@ export const clientChecks: CheckDef[] = [
     title: 'the client answers challenges holding \\n, \\r, \\0 and non-UTF-8 bytes, split across writes, with their HMAC-SHA256',
     target: 'client',
     hint: ANSWER_HINT,
+    explores: true,
     async run(ctx) {
-      const last = randomBytes(CHALLENGE_BYTES - 2);
-      const edges = Buffer.concat([Buffer.from([0x00]), last, Buffer.from([0x0a])]);
-      const [split, bytewise] = await Promise.all([clientWith(ctx, 'keep', { label: 'client-split' }), clientWith(ctx, 'keep', { label: 'client-bytewise' })]);
-      ctx.transcript.note('tester', `client-split gets a challenge in ${NASTY_SPLITS.length + 1} writes; client-bytewise one starting with \\0 and ending with \\n, byte by byte`);
-      await Promise.all([handshake(split.conn, NASTY, { splitAt: NASTY_SPLITS }), handshake(bytewise.conn, edges, { byteByByte: true })]);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const last = randomBytes(CHALLENGE_BYTES - 2);
+          const edges = Buffer.concat([Buffer.from([0x00]), last, Buffer.from([0x0a])]);
+          const [split, bytewise] = await Promise.all([clientWith(ctx, 'keep', { label: 'client-split' }), clientWith(ctx, 'keep', { label: 'client-bytewise' })]);
+          ctx.transcript.note('tester', `client-split gets a challenge in ${NASTY_SPLITS.length + 1} writes; client-bytewise one starting with \\0 and ending with \\n, byte by byte`);
+          await Promise.all([handshake(split.conn, NASTY, { splitAt: NASTY_SPLITS }), handshake(bytewise.conn, edges, { byteByByte: true })]);
+        },
+        // A third client, beside the two: the same nasty challenge, cut where the seed says (often next
+        // to one of its \n and \r or inside one of its characters).
+        async () => {
+          const { conn } = await clientWith(ctx, 'keep', { label: 'client-seeded', fake: 'seeded' });
+          await handshake(conn, NASTY, { seeded: ctx.choices });
+        },
+        { together: true },
+      );
     },
   },
   {
@@ -88,14 +103,32 @@ export const clientChecks: CheckDef[] = [
     target: 'client',
     needs: ['client-answers-challenge'],
     hint: 'Send nothing before the whole challenge is in: your first 32 bytes are the answer. Only then start reading stdin (readline) and sending lines, as in lesson 02.',
+    explores: true,
     async run(ctx) {
-      const { program, conn } = await clientWith(ctx, 'hello\ngrüß dich\nquit\n');
-      await conn.expectNoData(200, { hint: "The client's first bytes must be the answer, and it needs the whole challenge for that: read stdin only after answering." });
-      await handshake(conn, randomBytes(CHALLENGE_BYTES), {});
-      await background(serveLines(conn, { byteByByte: true }));
-      await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
-      noStackTrace(program, 'after quit', this.hint);
-      expectClientLines(program, ['HELLO', 'GRÜSS DICH'], "Print each reply line as it completes; decode what follows the challenge as UTF-8 with one decoder (a StringDecoder), so split characters stay whole.");
+      const printHint = 'Print each reply line as it completes; decode what follows the challenge as UTF-8 with one decoder (a StringDecoder), so split characters stay whole.';
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const { program, conn } = await clientWith(ctx, 'hello\ngrüß dich\nquit\n');
+          await conn.expectNoData(200, { hint: "The client's first bytes must be the answer, and it needs the whole challenge for that: read stdin only after answering." });
+          await handshake(conn, randomBytes(CHALLENGE_BYTES), {});
+          await background(serveLines(conn, { byteByByte: true }));
+          await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
+          noStackTrace(program, 'after quit', this.hint);
+          expectClientLines(program, ['HELLO', 'GRÜSS DICH'], printHint);
+        },
+        // A second client, beside the first: the nasty challenge and every reply cut where the seed
+        // says. Its first 32 bytes must still be the answer, whenever the pieces of the challenge arrive.
+        async () => {
+          const { program, conn } = await clientWith(ctx, 'hello\ngrüß dich\nquit\n', { label: 'seeded client', fake: 'seeded' });
+          await handshake(conn, NASTY, { seeded: ctx.choices }, { hint: `${this.hint} ${ANSWER_HINT}` });
+          await background(serveLines(conn, { seeded: ctx.choices }));
+          await expectExit(program, 0, 'quit', 'After quit (or when the server closes) the client ends with exit code 0.');
+          noStackTrace(program, 'after quit', this.hint);
+          expectClientLines(program, ['HELLO', 'GRÜSS DICH'], printHint);
+        },
+        { together: true },
+      );
     },
   },
   {
@@ -104,13 +137,18 @@ export const clientChecks: CheckDef[] = [
     target: 'client',
     needs: ['client-answers-challenge'],
     hint: "When stdin ends, half-close (socket.end()) but keep reading: exit only when the server has closed ('end'), so the last replies are printed.",
+    explores: true,
     async run(ctx) {
-      const { program, conn } = await clientWith(ctx, 'first words\nlast words\n');
-      await handshake(conn, randomBytes(CHALLENGE_BYTES), { splitAt: [16] });
-      const serving = background(serveLines(conn, { byteByByte: true }));
-      await expectExit(program, 0, 'its input ended', this.hint);
-      await serving;
-      expectClientLines(program, ['FIRST WORDS', 'LAST WORDS'], this.hint);
+      /** The conversation; seeded: the nasty challenge and every reply cut where the seed says, beside the fixed one. */
+      const talk = async (seeded: boolean) => {
+        const { program, conn } = await clientWith(ctx, 'first words\nlast words\n', seeded ? { label: 'seeded client', fake: 'seeded' } : {});
+        await handshake(conn, seeded ? NASTY : randomBytes(CHALLENGE_BYTES), seeded ? { seeded: ctx.choices } : { splitAt: [16] });
+        const serving = background(serveLines(conn, seeded ? { seeded: ctx.choices } : { byteByByte: true }));
+        await expectExit(program, 0, 'its input ended', this.hint);
+        await serving;
+        expectClientLines(program, ['FIRST WORDS', 'LAST WORDS'], this.hint);
+      };
+      await fixedThenSeeded(ctx, () => talk(false), () => talk(true), { together: true });
     },
   },
   {

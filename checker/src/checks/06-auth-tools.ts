@@ -15,7 +15,8 @@ import { CheckFailure } from '../harness/errors.ts';
 import { hexDiff, showBytes } from '../harness/bytes.ts';
 import type { Peer } from '../harness/peer.ts';
 import { startProgram, startServer, type Program } from '../harness/program.ts';
-import { timing } from '../harness/timing.ts';
+import { describePlan } from '../harness/choices.ts';
+import { pause, timing } from '../harness/timing.ts';
 import { Waiter } from '../harness/waiter.ts';
 
 export const LESSON = '06-auth';
@@ -132,6 +133,31 @@ export async function authenticate(ctx: CheckContext, port: number, opts: { secr
   const answer = hmac(opts.secret ?? SECRET, challenge);
   await peer.send(Buffer.concat([answer, Buffer.from(opts.after ?? '', 'utf8')]));
   return { peer, challenge, answer };
+}
+
+/**
+ * Sends the answer and `after` as one run of bytes, cut where the seed says, as Peer.send({ seeded })
+ * cuts (Choices.sendPlan: up to six cuts, many of them next to the end of the answer or to a \n, a \r
+ * or the middle of a character of `after`; a drawn pause after each piece). The plan is drawn for the
+ * answer's length, not for its bytes: the answer is the HMAC of the server's random challenge, new on
+ * every run, and taking its \n, \r and continuation bytes as hot spots would make the same draws cut
+ * somewhere else when a case is replayed or shrunk.
+ */
+export async function sendAnswerSeeded(ctx: CheckContext, peer: Peer, answer: Buffer, after: string): Promise<void> {
+  const rest = Buffer.from(after, 'utf8');
+  const bytes = Buffer.concat([answer, rest]);
+  const plan = ctx.choices.sendPlan(Buffer.concat([Buffer.alloc(answer.length, 0x2e), rest]), { near: [answer.length] });
+  const said = `${peer.name} sent the ${answer.length}-byte answer${rest.length ? ` and ${showBytes(rest)}` : ''} ${describePlan(plan)}`;
+  ctx.choices.note(said);
+  ctx.transcript.note(peer.name, `(the seed: the answer${rest.length ? ' and what follows it' : ''} ${describePlan(plan)})`);
+  if (plan.cuts.length) peer.socket.setNoDelay(true);
+  let from = 0;
+  for (const [i, at] of [...plan.cuts, bytes.length].entries()) {
+    await peer.send(bytes.subarray(from, at));
+    from = at;
+    const gap = plan.gaps[i] ?? 0;
+    if (i < plan.cuts.length && gap > 0) await pause(gap); // pacing writes
+  }
 }
 
 /**

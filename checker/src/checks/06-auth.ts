@@ -5,12 +5,14 @@ import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { showBytes } from '../harness/bytes.ts';
 import { pause, timing } from '../harness/timing.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientChecks } from './06-auth-client.ts';
 import { programChecks } from './06-auth-program.ts';
 import {
   AUTH_HINT,
   secretEnv,
   authenticate,
+  sendAnswerSeeded,
   CHALLENGE_BYTES,
   CHALLENGE_HINT,
   authServer,
@@ -90,12 +92,25 @@ const serverChecks: CheckDef[] = [
     target: 'server',
     needs: ['auth-then-lines'],
     hint: "One 'data' event is not the whole answer: collect chunks until 32 bytes are in (Python's recv(32) may return fewer, too).",
+    explores: true,
     async run(ctx) {
       const { port } = await authServer(ctx);
-      const { peer, challenge } = await challengeOf(ctx, port);
-      await peer.send(hmac(SECRET, challenge), { byteByByte: true });
-      await peer.send('ping\n');
-      await expectServed(peer, 'PING', 'the reply to "ping" after an answer sent byte by byte', 'the answer arrived one byte at a time', this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const { peer, challenge } = await challengeOf(ctx, port);
+          await peer.send(hmac(SECRET, challenge), { byteByByte: true });
+          await peer.send('ping\n');
+          await expectServed(peer, 'PING', 'the reply to "ping" after an answer sent byte by byte', 'the answer arrived one byte at a time', this.hint);
+        },
+        // The answer and "ping\n" again on a connection of their own, as one run of bytes cut where the
+        // seed says (often next to the answer's end: "ping" may start in the piece that completes it).
+        async () => {
+          const { peer, challenge } = await challengeOf(ctx, port, 'seeded');
+          await sendAnswerSeeded(ctx, peer, hmac(SECRET, challenge), 'ping\n');
+          await expectServed(peer, 'PING', 'the reply to "ping" after an answer sent in pieces', 'the answer (and "ping\\n" after it) arrived in pieces', this.hint);
+        },
+      );
     },
   },
   {
@@ -106,16 +121,40 @@ const serverChecks: CheckDef[] = [
     // first line happen to share a read; this check must not be skipped because of that.
     needs: ['ready'],
     hint: 'The bytes after the 32 of the answer are the start of the conversation: hand them to the line service before any later data. Do not drop the rest of the chunk.',
+    explores: true,
     async run(ctx) {
       const { port } = await authServer(ctx);
-      const a = await authenticate(ctx, port, { after: 'one\ntwo\nthr', name: 'lines' });
-      await expectServed(a.peer, 'ONE', 'the reply to "one", sent in the same write as the answer', 'the answer and "one\\ntwo\\nthr" in one write', this.hint);
-      await a.peer.expectLine('TWO', { what: 'the reply to "two", sent in the same write as the answer', hint: this.hint });
-      await a.peer.send('ee\n');
-      await a.peer.expectLine('THREE', { what: 'the reply to "thr" (same write as the answer) + "ee\\n" (later)', hint: this.hint });
-      const q = await authenticate(ctx, port, { after: 'quit\n', name: 'quit' });
-      await expectServed(q.peer, 'bye', 'the reply to "quit", sent in the same write as the answer', 'the answer and "quit\\n" in one write', this.hint);
-      await q.peer.expectClose({ what: 'bye' });
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const a = await authenticate(ctx, port, { after: 'one\ntwo\nthr', name: 'lines' });
+          await expectServed(a.peer, 'ONE', 'the reply to "one", sent in the same write as the answer', 'the answer and "one\\ntwo\\nthr" in one write', this.hint);
+          await a.peer.expectLine('TWO', { what: 'the reply to "two", sent in the same write as the answer', hint: this.hint });
+          await a.peer.send('ee\n');
+          await a.peer.expectLine('THREE', { what: 'the reply to "thr" (same write as the answer) + "ee\\n" (later)', hint: this.hint });
+          const q = await authenticate(ctx, port, { after: 'quit\n', name: 'quit' });
+          await expectServed(q.peer, 'bye', 'the reply to "quit", sent in the same write as the answer', 'the answer and "quit\\n" in one write', this.hint);
+          await q.peer.expectClose({ what: 'bye' });
+        },
+        // The same bytes on two connections of their own, at once: the answer and what follows it cut
+        // where the seed says (often next to the answer's end or a \n), then "ee\n" cut too. Each send
+        // draws its cuts before its first write, so the draws keep their order.
+        async () => {
+          const [a, q] = await Promise.all([challengeOf(ctx, port, 'seeded-lines'), challengeOf(ctx, port, 'seeded-quit')]);
+          const lines = async () => {
+            await expectServed(a.peer, 'ONE', 'the reply to "one", sent with the answer in pieces', 'the answer and "one\\ntwo\\nthr" in pieces', this.hint);
+            await a.peer.expectLine('TWO', { what: 'the reply to "two", sent with the answer in pieces', hint: this.hint });
+            await a.peer.send('ee\n', { seeded: ctx.choices });
+            await a.peer.expectLine('THREE', { what: 'the reply to "thr" (sent with the answer) + "ee\\n" (later)', hint: this.hint });
+          };
+          const quit = async () => {
+            await expectServed(q.peer, 'bye', 'the reply to "quit", sent with the answer in pieces', 'the answer and "quit\\n" in pieces', this.hint);
+            await q.peer.expectClose({ what: 'bye' });
+          };
+          await Promise.all([sendAnswerSeeded(ctx, a.peer, hmac(SECRET, a.challenge), 'one\ntwo\nthr'), sendAnswerSeeded(ctx, q.peer, hmac(SECRET, q.challenge), 'quit\n')]);
+          await Promise.all([lines(), quit()]);
+        },
+      );
     },
   },
   {
@@ -284,17 +323,37 @@ const serverChecks: CheckDef[] = [
     target: 'server',
     needs: ['auth-then-lines'],
     hint: "After authentication it is lesson 02's service: buffer until \\n, decode the whole stream with one decoder (split characters stay whole), and on 'end' answer a last line without \\n, then socket.end().",
+    explores: true,
     async run(ctx) {
       const { port } = await authServer(ctx);
-      const { peer } = await authenticate(ctx, port);
-      await peer.send('one byte at a time\n', { byteByByte: true });
-      await expectServed(peer, 'ONE BYTE AT A TIME', 'the reply to a line sent byte by byte', 'the right answer', this.hint);
-      await peer.send(Buffer.from('größe 欢迎\n', 'utf8'), { splitAt: [3, 5, 10, 12] });
-      await peer.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" split mid-character', hint: "Decode with one StringDecoder (or socket.setEncoding('utf8') once the answer is in), not chunk.toString() per chunk." });
-      await peer.send('no newline');
-      await peer.end();
-      await peer.expectLine('NO NEWLINE', { what: "the reply to a last line without \\n, after the client's FIN", hint: this.hint });
-      await peer.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
+      const decodeHint = "Decode with one StringDecoder (or socket.setEncoding('utf8') once the answer is in), not chunk.toString() per chunk.";
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const { peer } = await authenticate(ctx, port);
+          await peer.send('one byte at a time\n', { byteByByte: true });
+          await expectServed(peer, 'ONE BYTE AT A TIME', 'the reply to a line sent byte by byte', 'the right answer', this.hint);
+          await peer.send(Buffer.from('größe 欢迎\n', 'utf8'), { splitAt: [3, 5, 10, 12] });
+          await peer.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" split mid-character', hint: decodeHint });
+          await peer.send('no newline');
+          await peer.end();
+          await peer.expectLine('NO NEWLINE', { what: "the reply to a last line without \\n, after the client's FIN", hint: this.hint });
+          await peer.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
+        },
+        // The same three writes after a right answer on a connection of their own, each cut where the
+        // seed says (often next to a \n or inside a character), the last one still before the FIN.
+        async () => {
+          const { peer } = await authenticate(ctx, port, { name: 'seeded' });
+          await peer.send('one byte at a time\n', { seeded: ctx.choices });
+          await expectServed(peer, 'ONE BYTE AT A TIME', 'the reply to a line sent in pieces', 'the right answer', this.hint);
+          await peer.send(Buffer.from('größe 欢迎\n', 'utf8'), { seeded: ctx.choices });
+          await peer.expectLine('GRÖSSE 欢迎', { what: 'the reply to "größe 欢迎" sent in pieces', hint: decodeHint });
+          await peer.send('no newline', { seeded: ctx.choices });
+          await peer.end();
+          await peer.expectLine('NO NEWLINE', { what: "the reply to a last line without \\n (sent in pieces), after the client's FIN", hint: this.hint });
+          await peer.expectClose({ what: 'the last reply', hint: 'After the client ended its side and every reply is sent, end yours: socket.end().' });
+        },
+      );
     },
   },
   {

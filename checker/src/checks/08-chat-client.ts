@@ -7,6 +7,7 @@ import { CheckFailure } from '../harness/errors.ts';
 import type { Peer } from '../harness/peer.ts';
 import type { Program } from '../harness/program.ts';
 import { pause, timing } from '../harness/timing.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { clientConnectionRefused, expectClientLines, expectExit, noStackTrace } from './common.ts';
 import { kernelQueues, stampOf } from './08-chat-wire.ts';
 
@@ -37,11 +38,12 @@ interface Session {
 
 /**
  * Starts the client against a fake chat server; resolves once the client has said `I'm ready.`.
- * With `serving`, the fake server answers from then on (else the check plays it by hand).
+ * With `serving`, the fake server answers from then on (else the check plays it by hand). `seeded`
+ * labels the fake server and the client of a check's seeded case, which runs beside its fixed one.
  */
-async function session(ctx: CheckContext, stdin: string | 'keep', hint: string, serving = false): Promise<Session> {
-  const fake = await ctx.fakeServer();
-  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], stdin);
+async function session(ctx: CheckContext, stdin: string | 'keep', hint: string, serving = false, seeded = false): Promise<Session> {
+  const fake = await ctx.fakeServer(seeded ? 'seeded' : undefined);
+  const program = await ctx.start('client', ['--host', '127.0.0.1', '--port', String(fake.port)], stdin, seeded ? 'seeded client' : undefined);
   const conn = await fake.nextConnection(program);
   const first = await conn.readLine(timing.reply).catch(() => undefined);
   if (first !== READY) {
@@ -142,22 +144,48 @@ export const clientChecks: CheckDef[] = [
     target: 'client',
     needs: ['client-says-ready'],
     hint: "Print from the socket's 'data' events, not after a line was typed: the others talk whenever they like (the tutorial's client needs a thread for it; Node needs only the event). Cut what arrives into lines: one chunk may hold several, or a piece of one.",
+    explores: true,
     async run(ctx) {
-      const s = await session(ctx, 'keep', this.hint);
       const others = ['127.0.0.1:40001', '127.0.0.1:40002'] as const;
-      const one = message(others[0], 'hi, who is there?');
-      const two = message(others[1], 'me, 欢迎');
-      const three = message(others[0], 'and two at once');
-      const four = message(others[1], 'grüß dich, in pieces 😀');
-      await s.conn.send(one);
-      await untilPrinted(s.program, printed(one), this.hint);
-      await s.conn.send(two + three);
-      await untilPrinted(s.program, [...printed(one), ...printed(two), ...printed(three)], this.hint);
-      // Cut inside the header, at its \n, inside ü and inside 😀, and one byte alone.
-      const bytes = Buffer.from(four);
-      const at = (x: string, plus: number) => bytes.indexOf(Buffer.from(x)) + plus;
-      await sendInReads(s.conn, bytes, [1, 2, 20, at('\n', 0), at('\n', 1), at('ü', 1), at('😀', 2), bytes.length - 1]);
-      await untilPrinted(s.program, [one, two, three, four].flatMap(printed), this.hint);
+      const messages = () => [message(others[0], 'hi, who is there?'), message(others[1], 'me, 欢迎'), message(others[0], 'and two at once'), message(others[1], 'grüß dich, in pieces 😀')] as const;
+      /** The client of the fixed case, which the seeded case goes on with (a plain run starts one client only). */
+      let fixed: Session | undefined;
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const s = await session(ctx, 'keep', this.hint);
+          fixed = s;
+          const [one, two, three, four] = messages();
+          await s.conn.send(one);
+          await untilPrinted(s.program, printed(one), this.hint);
+          await s.conn.send(two + three);
+          await untilPrinted(s.program, [...printed(one), ...printed(two), ...printed(three)], this.hint);
+          // Cut inside the header, at its \n, inside ü and inside 😀, and one byte alone.
+          const bytes = Buffer.from(four);
+          const at = (x: string, plus: number) => bytes.indexOf(Buffer.from(x)) + plus;
+          await sendInReads(s.conn, bytes, [1, 2, 20, at('\n', 0), at('\n', 1), at('ü', 1), at('😀', 2), bytes.length - 1]);
+          await untilPrinted(s.program, [one, two, three, four].flatMap(printed), this.hint);
+        },
+        // The same four messages once more, to the same client (while exploring, to a client of its
+        // own): after each one the seed sends what is held so far (in one write, cut where it says) or
+        // holds it to go with the next; the last always goes. What was sent must be printed, after what
+        // was printed before, before anything more comes.
+        async () => {
+          const s = fixed ?? (await session(ctx, 'keep', this.hint, false, true));
+          const before = [...s.program.stdoutLines];
+          const all = messages();
+          let sent = 0;
+          for (let i = 0; i < all.length; i++) {
+            if (i < all.length - 1 && ctx.choices.below(2) === 1) {
+              ctx.choices.note(`the fake server holds message ${i + 1} for later`);
+              continue;
+            }
+            await s.conn.send(all.slice(sent, i + 1).join(''), { seeded: ctx.choices });
+            sent = i + 1;
+            await untilPrinted(s.program, [...before, ...all.slice(0, sent).flatMap(printed)], this.hint);
+          }
+        },
+      );
     },
   },
   {

@@ -7,6 +7,7 @@ import type { CheckDef, LessonChecks } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import type { Peer, SendOptions } from '../harness/peer.ts';
 import { timing } from '../harness/timing.ts';
+import { fixedThenSeeded } from '../harness/seeded.ts';
 import { expectAlive, expectExit, portInUse, readyCheck, STAYS_ALIVE, stopsOnSignal } from './common.ts';
 import { clientChecks } from './08-chat-client.ts';
 import { slowReaderChecks } from './08-chat-slow.ts';
@@ -84,18 +85,34 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['broadcast-to-all'],
     hint: "One 'data' event is not one line (the tutorial's recv(1024) taken as one message). Push every chunk into a line splitter (lesson 04's) and broadcast each complete line; keep the rest for the next chunk. Decode whole lines, not chunks, and drop the \\r of a \\r\\n.",
+    explores: true,
     async run(ctx) {
       const { port, program } = await ctx.sharedServer();
       const [a, b] = (await joinMany(ctx, program, port, 2)) as [Peer, Peer];
-      const sentAt = Date.now();
-      await a.send('one\ntwo\nthree\n');
-      const want: Expected[] = ['one', 'two', 'three'].map((text) => ({ from: a, text, sentAt }));
-      want.push(await say(a, 'byte by byte', { byteByByte: true }));
-      want.push(await say(a, 'größe 欢迎 😀', { splitAt: [3, 5, 10, 12, 17] })); // inside ö, ß, 欢, 迎 and 😀
-      const crlfAt = Date.now();
-      await a.send('crlf ends\r\n', { splitAt: [10] });
-      want.push({ from: a, text: 'crlf ends', sentAt: crlfAt });
-      for (const [i, w] of want.entries()) await expectMessage(b, w, `message ${i + 1} of ${want.length}, ${brief(w.text)}`, this.hint);
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const sentAt = Date.now();
+          await a.send('one\ntwo\nthree\n');
+          const want: Expected[] = ['one', 'two', 'three'].map((text) => ({ from: a, text, sentAt }));
+          want.push(await say(a, 'byte by byte', { byteByByte: true }));
+          want.push(await say(a, 'größe 欢迎 😀', { splitAt: [3, 5, 10, 12, 17] })); // inside ö, ß, 欢, 迎 and 😀
+          const crlfAt = Date.now();
+          await a.send('crlf ends\r\n', { splitAt: [10] });
+          want.push({ from: a, text: 'crlf ends', sentAt: crlfAt });
+          for (const [i, w] of want.entries()) await expectMessage(b, w, `message ${i + 1} of ${want.length}, ${brief(w.text)}`, this.hint);
+        },
+        // The same six lines from the same sender once more, as one run of bytes cut where the seed says
+        // (often next to a \n or the \r, or inside a character): lines glued and split at once. One
+        // sender's messages keep their order, so b gets the six in order after the fixed six.
+        async () => {
+          const texts = ['one', 'two', 'three', 'byte by byte', 'größe 欢迎 😀'];
+          const sentAt = Date.now();
+          await a.send(`${texts.map((t) => t + '\n').join('')}crlf ends\r\n`, { seeded: ctx.choices });
+          const want: Expected[] = [...texts, 'crlf ends'].map((text) => ({ from: a, text, sentAt }));
+          for (const [i, w] of want.entries()) await expectMessage(b, w, `message ${i + 1} of ${want.length}, ${brief(w.text)}, sent in pieces`, this.hint);
+        },
+      );
     },
   },
   {
@@ -246,21 +263,52 @@ const serverChecks: CheckDef[] = [
     shared: true,
     needs: ['sender-gets-own'],
     hint: 'Count the bytes of each line without its \\n or \\r\\n, and of the unfinished rest after every chunk (a client may never send the \\n). Over 65,536: close that client (you may say `error line too long` first) and broadcast nothing of it. 65,536 bytes is still a line.',
+    explores: true,
     async run(ctx) {
       const { port, program } = await ctx.sharedServer();
       const [a, b] = (await joinMany(ctx, program, port, 2)) as [Peer, Peer];
-      const exact = await say(a, 'a'.repeat(LIMIT));
-      await expectMessage(b, exact, 'a message of exactly 65,536 bytes', this.hint);
-      const l1 = await join(ctx, program, port);
-      await l1.send(`${'x'.repeat(LIMIT + 1)}\nafter the long one\n`).catch(() => {});
-      await expectClosed(l1, 'a 65,537-byte line in one write', this.hint);
-      const l2 = await join(ctx, program, port);
-      await l2.send('欢'.repeat(21_846), { splitAt: [30_001] }).catch(() => {}); // 65,538 bytes, no \n, ever
-      await expectClosed(l2, '65,538 bytes without a \\n, in two writes', this.hint);
-      await ctx.settle(program);
-      expectAlive(program, 'clients sent lines that are too long', this.hint);
-      const on = await say(b, 'nothing of them came');
-      await expectMessage(b, on, `its own message ${brief(on.text)}, right after the 65,536-byte one (nothing of the long lines between)`, this.hint);
+      /** Where the seed cuts a write of the seeded case: anywhere, and often next to the limit. */
+      const nearLimit: SendOptions = { seeded: ctx.choices, near: [LIMIT - 1, LIMIT, LIMIT + 1, LIMIT + 2] };
+      await fixedThenSeeded(
+        ctx,
+        async () => {
+          const exact = await say(a, 'a'.repeat(LIMIT));
+          await expectMessage(b, exact, 'a message of exactly 65,536 bytes', this.hint);
+          const l1 = await join(ctx, program, port);
+          await l1.send(`${'x'.repeat(LIMIT + 1)}\nafter the long one\n`).catch(() => {});
+          await expectClosed(l1, 'a 65,537-byte line in one write', this.hint);
+          const l2 = await join(ctx, program, port);
+          await l2.send('欢'.repeat(21_846), { splitAt: [30_001] }).catch(() => {}); // 65,538 bytes, no \n, ever
+          await expectClosed(l2, '65,538 bytes without a \\n, in two writes', this.hint);
+          await ctx.settle(program);
+          expectAlive(program, 'clients sent lines that are too long', this.hint);
+          const on = await say(b, 'nothing of them came');
+          await expectMessage(b, on, `its own message ${brief(on.text)}, right after the 65,536-byte one (nothing of the long lines between)`, this.hint);
+        },
+        // The same writes once more, each cut where the seed says (often right at the limit: the first
+        // 65,536 bytes of a line may wait for their \n, or for the byte that makes them too many). The
+        // three go at once, from a and two new clients (which need not have joined: they are sent
+        // nothing that is judged): each send draws its cuts before its first write, so the draws keep
+        // their order. b's next message, its own, shows that the server is alive and sent nothing more.
+        async () => {
+          const [l3, l4] = (await ctx.connectMany(port, 2)) as [Peer, Peer];
+          const [exact] = await Promise.all([
+            say(a, 'a'.repeat(LIMIT), nearLimit),
+            l3.send(`${'x'.repeat(LIMIT + 1)}\nafter the long one\n`, nearLimit).catch(() => {}),
+            l4.send('欢'.repeat(21_846), nearLimit).catch(() => {}), // 65,538 bytes, no \n, ever
+          ]);
+          await Promise.all([
+            expectMessage(b, exact, 'a message of exactly 65,536 bytes, sent in pieces', this.hint),
+            expectClosed(l3, 'a 65,537-byte line sent in pieces', this.hint),
+            expectClosed(l4, '65,538 bytes without a \\n, sent in pieces', this.hint),
+          ]);
+          const on = await say(b, 'nothing of them came either');
+          await expectMessage(b, on, `its own message ${brief(on.text)}, right after the 65,536-byte one (nothing of the long lines between)`, this.hint).catch((e: unknown) => {
+            expectAlive(program, 'clients sent lines that are too long', this.hint);
+            throw e;
+          });
+        },
+      );
     },
   },
   {
