@@ -1,7 +1,8 @@
-// The HTML report in a real browser (Debian's chromium, headless): pages of real check runs of
-// lesson 02 — a pass, a framing failure with split chunks, a reset that kills the server, a timeout
-// (lesson 09's UDP is not written yet) — laid out by the browser and measured by a probe. Screenshots
-// and the pages stay in checker/test-artifacts/ (ignored by git) for a person to look at.
+// The HTML report in a real browser (Debian's chromium, headless): pages of real check runs — of
+// lesson 02 a pass, a framing failure with split chunks, a reset that kills the server and a
+// timeout; of lesson 09 a lost datagram that the client never sends again — laid out by the browser
+// and measured by a probe. Screenshots and the pages stay in checker/test-artifacts/ (ignored by
+// git) for a person to look at.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,7 +31,7 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
     mkdirSync(artifacts, { recursive: true });
     for (const fixture of await realRuns()) {
       const file = path.join(artifacts, `html-${fixture.name}.html`);
-      const html = writeHtmlReport(fixture.results, { title: `netlings: 02-loop-server (${fixture.name})`, file });
+      const html = writeHtmlReport(fixture.results, { title: `netlings: ${fixture.lesson} (${fixture.name})`, file });
       const probeFile = path.join(artifacts, `html-${fixture.name}.probe.html`);
       writeFileSync(probeFile, withProbe(html));
       const probed = readProbe(await dumpDom(exe as string, probeFile));
@@ -125,7 +126,7 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
     expect(fin?.cls).toContain(' left');
   });
 
-  it('draws a timeout (lesson 02; 09 is not written yet): the line sent, then the wait with nothing on the wire, then the failure', () => {
+  it('draws a timeout: the line sent, then the wait with nothing on the wire, then the failure', () => {
     const { check } = page('timeout');
     const sent = check.arrows.find((a) => a.cls.includes('bytes send'));
     expect(sent?.bytes).toBe('hello\\n');
@@ -136,8 +137,36 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
     expect(check.images).toBe(0);
   });
 
-  it('keeps screenshots of the four pages at a laptop size', async () => {
-    for (const name of ['framing', 'reset', 'timeout', 'pass']) {
+  it('draws a UDP loss: each client beside its fake server, one arrow per datagram, the dropped one struck out, then no resend', () => {
+    const { fixture, check } = page('loss');
+    expect(fixture.results.find((r) => r.id === 'client-resends')?.status).toBe('fail');
+    // The fixed case's client and the seeded case's run together: each pair of lanes side by side.
+    const labels = check.lanes.map((l) => l.label);
+    expect(labels.slice(0, 4)).toEqual(['fake server', 'client', 'seeded fake server', 'seeded client']);
+    const datagrams = check.arrows.filter((a) => a.cls.includes('datagram'));
+    expect(datagrams.every((a) => a.chunks === 1 && !/@\d/.test(a.label))).toBe(true); // whole, no stream offset
+    // The fake server drops the first "hello": an arrow from the client, struck out, the only one of the fixed case.
+    const lost = check.arrows.filter((a) => a.cls.includes('lost'));
+    expect(lost).toHaveLength(1);
+    expect(lost[0]?.bytes).toBe('hello');
+    expect(lost[0]?.label).toMatch(/datagram #1 from :\d+, 5 bytes.*dropped/);
+    expect(lost[0]?.cls).toContain(' left');
+    expect(lost[0] && joins(check, lost[0], 'client', 'fake server')).toBe(true);
+    const between = (a: ProbedCheck['arrows'][number], x: string, y: string) => joins(check, a, x, y) || joins(check, a, y, x);
+    expect(check.arrows.filter((a) => between(a, 'fake server', 'client'))).toHaveLength(1); // no resend
+    // The seeded client's datagrams go to its own fake server and back, never to the other pair.
+    const seeded = datagrams.filter((a) => between(a, 'seeded fake server', 'seeded client'));
+    expect(seeded.length).toBe(datagrams.length - 1);
+    expect(seeded.map((a) => a.bytes)).toContain('HELLO');
+    const wait = check.gaps.map((g) => Number(/(\d+) ms with nothing/.exec(g)?.[1] ?? 0));
+    expect(Math.max(...wait)).toBeGreaterThan(500);
+    expect(check.end).toContain('did not send it again');
+    expect(check.hint).toContain('resend');
+    expect(check.diagram && check.diagram.scrollWidth <= check.diagram.clientWidth + 1).toBe(true);
+  });
+
+  it('keeps screenshots of the five pages at a laptop size', async () => {
+    for (const name of ['framing', 'reset', 'timeout', 'loss', 'pass']) {
       const { file, fixture } = page(name);
       const r = fixture.results.find((x) => x.id === fixture.check);
       const png = path.join(artifacts, `html-${name}.png`);

@@ -1,43 +1,49 @@
 // Pages of real check runs for the HTML report's browser test: lesson 02's solution (passes), two
-// of its mutants (a framing failure with split chunks, a reset that kills the server) and its
-// starter (a timeout). Each is a real run of the checks, on real sockets.
+// of its mutants (a framing failure with split chunks, a reset that kills the server), its starter
+// (a timeout), and lesson 09's client that never resends (a datagram lost, the resend that never
+// comes). Each is a real run of the checks, on real sockets.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { LessonChecks } from '../src/harness/check.ts';
 import { lesson02 } from '../src/checks/02-loop-server.ts';
+import { lesson09 } from '../src/checks/09-udp.ts';
 import { lessonsDir, solutionsDir } from '../src/lessons.ts';
 import { mutantRoot, mutantsOf, withNeeds } from '../src/mutation.ts';
 import { runLesson, type CheckResult } from '../src/runner.ts';
 
 export interface Fixture {
   name: string;
+  /** The lesson's folder name (02-loop-server). */
+  lesson: string;
   /** The check whose result the page is about. */
   check: string;
   results: CheckResult[];
 }
 
-async function run(root: string, check: string): Promise<CheckResult[]> {
-  return runLesson(lesson02, { root, only: withNeeds(lesson02, check) });
+async function run(name: string, lesson: LessonChecks, root: string, check: string): Promise<Fixture> {
+  return { name, lesson: lesson.lesson, check, results: await runLesson(lesson, { root, only: withNeeds(lesson, check) }) };
 }
 
-async function mutant(id: string, check: string): Promise<CheckResult[]> {
-  const m = (await mutantsOf(lesson02.lesson)).find((x) => x.id === id);
-  if (!m) throw new Error(`no mutant ${id} in lesson 02`);
+async function mutant(name: string, lesson: LessonChecks, id: string, check: string): Promise<Fixture> {
+  const m = (await mutantsOf(lesson.lesson)).find((x) => x.id === id);
+  if (!m) throw new Error(`no mutant ${id} in ${lesson.lesson}`);
   const root = mkdtempSync(path.join(tmpdir(), 'netlings-html-'));
   try {
-    return await run(mutantRoot(lesson02.lesson, m, root), check);
+    return await run(name, lesson, mutantRoot(lesson.lesson, m, root), check);
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
 }
 
-/** The four runs, one after another (each starts its own server). */
+/** The five runs, one after another (each starts its own programs). */
 export async function realRuns(): Promise<Fixture[]> {
   return [
-    { name: 'pass', check: 'line-byte-by-byte', results: await run(solutionsDir, 'line-byte-by-byte') },
-    { name: 'framing', check: 'line-byte-by-byte', results: await mutant('chunk-is-a-line', 'line-byte-by-byte') },
-    { name: 'reset', check: 'survives-reset', results: await mutant('no-error-listener', 'survives-reset') },
-    { name: 'timeout', check: 'reply-upper-case', results: await run(lessonsDir, 'reply-upper-case') },
+    await run('pass', lesson02, solutionsDir, 'line-byte-by-byte'),
+    await mutant('framing', lesson02, 'chunk-is-a-line', 'line-byte-by-byte'),
+    await mutant('reset', lesson02, 'no-error-listener', 'survives-reset'),
+    await run('timeout', lesson02, lessonsDir, 'reply-upper-case'),
+    await mutant('loss', lesson09, 'client-never-resends', 'client-resends'),
   ];
 }

@@ -147,6 +147,37 @@ describe('the page', () => {
     expect(html).toContain('4 bytes in 3 chunks @0');
     expect(html).toContain('<span class="hex">00 01 41</span>');
   });
+
+  it('draws every datagram of one UDP socket in its lane, each client beside the fake server it was told to use, a dropped one struck out', () => {
+    const t = new Transcript();
+    const dg = (socket: string, n: number, peer: string) => ({ socket, n, peer, fake: true });
+    t.link('fake', 'client');
+    t.link('seeded', 'seeded client');
+    t.note('seeded', 'fake UDP server on 127.0.0.1:4001');
+    t.output('stdout', 'HI', 'seeded client');
+    t.received('fake #1 from :5000', 0, Buffer.from('hi'), dg('fake', 1, ':5000'));
+    t.note('fake', '(datagram #1 is dropped)', 'tester', { dropped: 1 });
+    t.received('seeded #1 from :5001', 0, Buffer.from('hi'), dg('seeded', 1, ':5001'));
+    t.sent('seeded #1 to :5001', 0, Buffer.from('HI'), 7, dg('seeded', 1, ':5001'));
+    t.received('fake #2 from :5000', 0, Buffer.from('hi'), dg('fake', 2, ':5000'));
+    t.note('client', 'started client', 'program');
+    const d = layout(t.events(), 'client');
+    // The target's group first, though the seeded pair spoke first; no lane per datagram.
+    expect(d.lanes.map((l) => l.label)).toEqual(['fake server', 'client', 'seeded fake server', 'seeded client', 'seeded client stdout']);
+    const bytes = d.rows.filter((r) => r.type === 'bytes');
+    expect(bytes.map((r) => [r.from, r.to, r.fate])).toEqual([
+      [1, 0, 'dropped'],
+      [3, 2, undefined],
+      [2, 3, undefined],
+      [1, 0, undefined],
+    ]);
+    expect(d.rows.some((r) => r.type === 'note' && r.text.includes('dropped'))).toBe(false); // drawn on its arrow
+    expect(d.rows.find((r) => r.type === 'note')).toMatchObject({ lane: undefined, who: 'seeded' }); // the socket's own note: across
+    const html = renderHtmlReport([result({ id: 'udp', target: 'client', events: t.events() })], { title: 'run' });
+    expect(html).toContain('class="arrow bytes recv datagram lost left"');
+    expect(html).toContain('datagram #1 from :5000, 2 bytes</span> <span class="fate">✕ dropped');
+    expect(html).not.toMatch(/datagram #\d[^<]*@\d/); // a datagram has no stream offset
+  });
 });
 
 describe('expected beside actual', () => {

@@ -83,7 +83,7 @@ export const clientChecks: CheckDef[] = [
         async () => {
           const last = randomBytes(CHALLENGE_BYTES - 2);
           const edges = Buffer.concat([Buffer.from([0x00]), last, Buffer.from([0x0a])]);
-          const [split, bytewise] = await Promise.all([clientWith(ctx, 'keep', { label: 'client-split' }), clientWith(ctx, 'keep', { label: 'client-bytewise' })]);
+          const [split, bytewise] = await Promise.all([clientWith(ctx, 'keep', { label: 'client-split', fake: 'split' }), clientWith(ctx, 'keep', { label: 'client-bytewise', fake: 'bytewise' })]);
           ctx.transcript.note('tester', `client-split gets a challenge in ${NASTY_SPLITS.length + 1} writes; client-bytewise one starting with \\0 and ending with \\n, byte by byte`);
           await Promise.all([handshake(split.conn, NASTY, { splitAt: NASTY_SPLITS }), handshake(bytewise.conn, edges, { byteByByte: true })]);
         },

@@ -1,10 +1,9 @@
 // Lesson 06's helpers: programs started with a secret in their environment, the challenge-response
 // as the tester plays it, and reading a fixed number of bytes whose value the tester does not know.
 //
-// The programs of lesson 06 need a secret to start, and CheckContext's start()/ownServer() pass no
-// environment, so this file calls the harness's startProgram/startServer itself (StartOptions.env).
-// The lesson's shared server (started without a secret) is therefore not used: every server check
-// starts a server of its own.
+// The programs of lesson 06 need a secret to start: each is started with the environment it gets
+// said in the transcript (noteEnv). The lesson's shared server (started without a secret) is
+// therefore not used: every server check starts a server of its own.
 
 import { createHash, createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +13,7 @@ import type { CheckContext, RunningServer } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { hexDiff, showBytes } from '../harness/bytes.ts';
 import type { Peer } from '../harness/peer.ts';
-import { startProgram, startServer, type Program } from '../harness/program.ts';
+import { startServer, type Program } from '../harness/program.ts';
 import { describePlan } from '../harness/choices.ts';
 import { pause, timing } from '../harness/timing.ts';
 import { Waiter } from '../harness/waiter.ts';
@@ -54,10 +53,7 @@ export function authServer(ctx: CheckContext, opts: { args?: string[]; env?: Rec
 /** Starts a program with an environment, without waiting for a ready line (a client, a server expected to fail). */
 export function startWithEnv(ctx: CheckContext, role: 'server' | 'client', args: string[], env: Record<string, string>, stdin?: string | 'keep', label?: string): Promise<Program> {
   noteEnv(ctx, label ?? role, env);
-  return startProgram(
-    { root: ctx.root, lesson: ctx.lesson, role, args, transcript: ctx.transcript, env, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role },
-    (p) => ctx.defer(() => p.kill()),
-  );
+  return ctx.start(role, args, stdin, label, env);
 }
 
 /** A secret file in a temporary folder outside the lesson, removed at cleanup. */

@@ -189,6 +189,8 @@ export class CheckContext {
   private peers = 0;
   /** This check's tester connections (to see a server let go of the ones that are closed). */
   private readonly peerList: Peer[] = [];
+  /** This check's fake servers (TCP and UDP) by port, so a client started with one's port is drawn talking to it. */
+  private readonly fakes = new Map<number, string>();
   /** The programs this check started or used, for the diagnosis of a failure (a busy loop, say). */
   readonly programs = new Set<Program>();
   /** Where the check's adversarial choices come from (set by the runner: a seed, or draws to replay). */
@@ -291,6 +293,9 @@ export class CheckContext {
     // A server gets the lesson's own arguments and environment (a folder, a secret) after the check's.
     const extras = role === 'server' ? this.serverExtras() : { args: [], env: undefined };
     const allEnv = { ...extras.env, ...env };
+    const port = Number(args[args.indexOf('--port') + 1]);
+    const fake = args.includes('--port') ? this.fakes.get(port) : undefined;
+    if (fake !== undefined) this.transcript.link(fake, label ?? role);
     return startProgram(
       { root: this.root, lesson: this.lesson, role, args: [...args, ...extras.args], transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role, env: allEnv },
       (p) => {
@@ -332,6 +337,7 @@ export class CheckContext {
   async fakeServer(name?: string): Promise<FakeServer> {
     const fake = await FakeServer.start(this.transcript, name);
     this.defer(() => fake.close());
+    this.fakes.set(fake.port, name ?? 'fake');
     return fake;
   }
 
@@ -341,7 +347,9 @@ export class CheckContext {
   }
 
   /** A fake UDP server on 127.0.0.1 for grading a UDP client; closed at cleanup. `name` labels it in the transcript. */
-  fakeUdpServer(name?: string): Promise<FakeUdpServer> {
-    return FakeUdpServer.start(this.transcript, (f) => this.defer(() => f.close()), name);
+  async fakeUdpServer(name?: string): Promise<FakeUdpServer> {
+    const fake = await FakeUdpServer.start(this.transcript, (f) => this.defer(() => f.close()), name);
+    this.fakes.set(fake.port, fake.name);
+    return fake;
   }
 }

@@ -6,7 +6,7 @@ import dgram from 'node:dgram';
 import { CheckFailure } from './errors.ts';
 import { hexDiff, isText, showBytes } from './bytes.ts';
 import { timing } from './timing.ts';
-import type { Transcript } from './transcript.ts';
+import type { DatagramMeta, Transcript } from './transcript.ts';
 import { Waiter } from './waiter.ts';
 import { StampedUdpSocket, type UdpEndpoint } from './udp-stamped.ts';
 
@@ -51,16 +51,21 @@ export class DatagramSocket {
   private error: Error | undefined;
   port = 0;
 
-  /** stamped: arrival times taken by a thread of its own (udp-stamped.ts), for a socket whose timing is judged. */
+  /**
+   * stamped: arrival times taken by a thread of its own (udp-stamped.ts), for a socket whose timing
+   * is judged; fake: the socket is the tester's fake UDP server (said in the transcript).
+   */
   constructor(
     readonly name: string,
     protected readonly transcript: Transcript,
     stamped = false,
+    private readonly fake = false,
   ) {
     this.socket = stamped ? new StampedUdpSocket() : (dgram.createSocket('udp4') as unknown as UdpEndpoint);
     this.socket.on('message', (data: Buffer, rinfo: dgram.RemoteInfo, at?: number) => {
       const d: Datagram = { data, from: { address: rinfo.address, port: rinfo.port }, at: at ?? performance.now(), n: ++this.received };
-      transcript.received(`${name} #${d.n} from ${showAddress(rinfo.address, rinfo.port)}`, 0, data);
+      const peer = showAddress(rinfo.address, rinfo.port);
+      transcript.received(`${name} #${d.n} from ${peer}`, 0, data, this.meta(name, d.n, peer));
       this.queue.push(d);
       this.history.push(d);
       this.waiter.notify();
@@ -96,12 +101,18 @@ export class DatagramSocket {
   /** Sends one datagram; resolves once the kernel has taken it. */
   async sendTo(data: string | Buffer, port: number, address = '127.0.0.1', label = this.name): Promise<void> {
     const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    this.transcript.sent(`${label} #${++this.sentCount} to ${showAddress(address, port)}`, 0, bytes, ++groups);
+    const n = ++this.sentCount;
+    const peer = showAddress(address, port);
+    this.transcript.sent(`${label} #${n} to ${peer}`, 0, bytes, ++groups, this.meta(label, n, peer));
     await new Promise<void>((resolve, reject) => {
       this.socket.send(bytes, port, address, (err) => (err ? reject(err) : resolve()));
     }).catch((err: NodeJS.ErrnoException) => {
       throw new CheckFailure('CLOSED_EARLY', `${this.name}: the tester could not send ${showBytes(bytes, 60)} to ${address}:${port}: ${err.code ?? err.message}`, {});
     });
+  }
+
+  private meta(socket: string, n: number, peer: string): DatagramMeta {
+    return { socket, n, peer, ...(this.fake ? { fake: true } : {}) };
   }
 
   /** The datagrams received and not taken yet. */

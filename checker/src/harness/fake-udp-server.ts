@@ -44,7 +44,7 @@ export class FakeUdpServer extends DatagramSocket {
 
   private constructor(transcript: Transcript, name: string) {
     // Its datagrams' arrival times are judged (a client's resend after --timeout): stamped by a thread of their own.
-    super(name, transcript, true);
+    super(name, transcript, true, true);
   }
 
   /**
@@ -126,7 +126,7 @@ export class FakeUdpServer extends DatagramSocket {
       const reply = fate === 'drop' ? undefined : b.answer(d.data, d);
       if (fate === 'late' && reply !== undefined) {
         held.push({ d, reply });
-        this.transcript.note(this.name, `(the reply to datagram #${d.n} is held: it will come late, when the next datagram arrives)`);
+        this.transcript.note(this.name, `(the reply to datagram #${d.n} is held: it will come late, when the next datagram arrives)`, 'tester', { held: d.n });
       }
       for (const h of late) {
         if (this.stopped) return;
@@ -134,7 +134,7 @@ export class FakeUdpServer extends DatagramSocket {
         await this.reply(h.d, h.reply);
       }
       if (fate === 'drop') {
-        this.transcript.note(this.name, `(datagram #${d.n} is dropped: as if lost on the way, it gets no reply)`);
+        this.transcript.note(this.name, `(datagram #${d.n} is dropped: as if lost on the way, it gets no reply)`, 'tester', { dropped: d.n });
         return;
       }
       if (reply === undefined || fate === 'late') return;

@@ -28,6 +28,20 @@ interface Entry {
   tail?: Buffer;
   text?: string;
   group?: number;
+  datagram?: DatagramMeta;
+  flags?: TranscriptFlags;
+}
+
+/** Which datagram a send or receive entry is: UDP keeps each one whole, an entry of its own. */
+export interface DatagramMeta {
+  /** The tester's socket (its lane): "fake", "seeded", "u1", "stranger :40001". */
+  socket: string;
+  /** Its number among the datagrams this socket sent, or received, from 1. */
+  n: number;
+  /** The other end: ":40001" on 127.0.0.1, else address:port. */
+  peer: string;
+  /** The socket is the tester's fake UDP server (the program is its client). */
+  fake?: boolean;
 }
 
 /**
@@ -54,6 +68,13 @@ export interface TranscriptEvent {
   text?: string;
   /** What a note says happened to its connection. */
   flags?: TranscriptFlags;
+  /** send, recv: the datagram this is, for UDP (its lane is meta.socket, not `lane`). */
+  datagram?: DatagramMeta;
+  /**
+   * The program this tester connection or socket talks to, when the check said so (a client
+   * started with the port of a fake server: transcript.link()).
+   */
+  peer?: string;
   /** How many entries were left out just before this one. */
   omittedBefore?: number;
 }
@@ -67,6 +88,10 @@ export interface TranscriptFlags {
   rstFrom?: 'tester' | 'program';
   /** A socket error on the tester's side. */
   error?: boolean;
+  /** The tester's fake UDP server drops the datagram of this number it received (as if lost: no reply). */
+  dropped?: number;
+  /** The fake UDP server holds its reply to the datagram of this number: it will be sent late. */
+  held?: number;
 }
 
 const HEAD_ENTRIES = 60;
@@ -79,10 +104,12 @@ export class Transcript {
   private dropped = 0;
   private last: Entry | undefined;
   private lastSend = new Map<string, Entry>();
+  /** Tester lanes (a fake server's name) and the program each talks to. */
+  private readonly links = new Map<string, string>();
   private readonly t0 = performance.now();
 
   /** Bytes the tester sent (group: one logical send, however many writes it took). */
-  sent(conn: string, offset: number, chunk: Buffer, group: number): void {
+  sent(conn: string, offset: number, chunk: Buffer, group: number, datagram?: DatagramMeta): void {
     // One logical send stays one line even when received bytes or output came between its writes.
     const same = this.lastSend.get(conn);
     if (same && same.group === group) {
@@ -91,27 +118,39 @@ export class Transcript {
     }
     const e = this.entry('tester', conn, 'send', offset);
     e.group = group;
+    if (datagram) e.datagram = datagram;
     addBytes(e, chunk);
     this.lastSend.set(conn, e);
     this.push(e);
   }
 
   /** Bytes the tester received; consecutive reads on one connection share a line, split by │. */
-  received(conn: string, offset: number, chunk: Buffer): void {
+  received(conn: string, offset: number, chunk: Buffer, datagram?: DatagramMeta): void {
     const last = this.last;
-    if (last && last.dir === 'recv' && last.conn === conn) {
+    if (!datagram && last && last.dir === 'recv' && last.conn === conn && !last.datagram) {
       addBytes(last, chunk);
       return;
     }
     const e = this.entry('tester', conn, 'recv', offset);
+    if (datagram) e.datagram = datagram;
     addBytes(e, chunk);
     this.push(e);
   }
 
-  note(conn: string, text: string, source: Source = 'tester'): void {
+  /** A note; `flags` say what it tells of the wire (besides what the harness's own notes say by their words). */
+  note(conn: string, text: string, source: Source = 'tester', flags?: TranscriptFlags): void {
     const e = this.entry(source, conn, 'note', 0);
     e.text = text;
+    if (flags) e.flags = flags;
     this.push(e);
+  }
+
+  /**
+   * Says that the tester's lane `tester` (a fake server's name; its connections "name#1" too) talks
+   * to the program labelled `program`: a check with two clients draws each one's bytes to its own.
+   */
+  link(tester: string, program: string): void {
+    this.links.set(tester, program);
   }
 
   /** A line the program printed on stdout or stderr. */
@@ -163,7 +202,7 @@ export class Transcript {
         omitted++;
         return;
       }
-      const ev = toEvent(e);
+      const ev = toEvent(e, this.links);
       if (omitted > 0) ev.omittedBefore = omitted;
       omitted = 0;
       out.push(ev);
@@ -205,9 +244,14 @@ function addBytes(e: Entry, chunk: Buffer): void {
   e.tail = tail.subarray(-TAIL_BYTES);
 }
 
-function toEvent(e: Entry): TranscriptEvent {
+function toEvent(e: Entry, links: ReadonlyMap<string, string>): TranscriptEvent {
   const ev: TranscriptEvent = { at: e.at, lane: e.conn, source: e.source, kind: e.dir };
+  if (e.source === 'tester') {
+    const peer = links.get(e.datagram?.socket ?? e.conn.replace(/#\d+$/, ''));
+    if (peer !== undefined) ev.peer = peer;
+  }
   if (e.dir === 'send' || e.dir === 'recv') {
+    if (e.datagram) ev.datagram = e.datagram;
     ev.offset = e.offset;
     ev.chunks = e.chunks.map((c) => c.toString('base64'));
     if (e.byteCount > e.kept && e.tail) ev.tail = e.tail.toString('base64');
@@ -217,8 +261,8 @@ function toEvent(e: Entry): TranscriptEvent {
   }
   ev.text = e.text ?? '';
   if (e.dir === 'note' && e.source === 'tester') {
-    const flags = noteFlags(e.text ?? '');
-    if (flags) ev.flags = flags;
+    const flags = { ...noteFlags(e.text ?? ''), ...e.flags };
+    if (Object.keys(flags).length > 0) ev.flags = flags;
   }
   return ev;
 }

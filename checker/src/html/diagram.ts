@@ -69,6 +69,8 @@ function legendHtml(d: Diagram): string {
   const items = ['<span class="k-arrow">→</span> bytes sent or received (label: the bytes; <span class="chunk">a box</span> per write or read, <span class="cut">│</span> a chunk boundary; <span class="esc">\\n</span> an escape)'];
   if (has('signal', (r) => r.type === 'signal' && r.signal === 'fin')) items.push('<span class="k-fin">⇢ FIN</span> a side closed its half of the connection');
   if (has('signal', (r) => r.type === 'signal' && r.signal === 'rst')) items.push('<span class="k-rst">→✕ RST</span> the connection was reset');
+  if (has('bytes', (r) => r.type === 'bytes' && r.ev.datagram !== undefined)) items.push('one arrow per datagram (UDP keeps each whole)');
+  if (has('bytes', (r) => r.type === 'bytes' && r.fate === 'dropped')) items.push('<span class="k-lost">⇠✕</span> a datagram the fake server dropped, as the network may');
   if (has('gap')) items.push('<span class="k-gap">⋮</span> time passing with nothing on the wire');
   return `<p class="legend">${items.join(' · ')}</p>`;
 }
@@ -116,9 +118,14 @@ function bytesArrow(row: Extract<Row, { type: 'bytes' }>, n: number, d: Diagram)
     leftChunks: Math.max(0, chunkCount - chunks.length),
     ...(tail ? { tail } : {}),
   });
-  const meta = `${plural(byteCount, 'byte')}${chunkCount > 1 ? ` in ${chunkCount} chunks` : ''} @${ev.offset ?? 0}${label.text ? '' : ', hex'}`;
-  const body = `<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>`;
-  return arrow(row.from, row.to, n, `bytes ${ev.kind}`, `${who(d, row.from)} to ${who(d, row.to)}: `, body, chunkCount);
+  const dg = ev.datagram;
+  // A datagram is whole: its number and the other end's port instead of a stream offset.
+  const where = dg ? `datagram #${dg.n} ${ev.kind === 'recv' ? 'from' : 'to'} ${dg.peer}, ` : '';
+  const meta = `${where}${plural(byteCount, 'byte')}${chunkCount > 1 ? ` in ${chunkCount} chunks` : ''}${dg ? '' : ` @${ev.offset ?? 0}`}${label.text ? '' : ', hex'}`;
+  const fate = row.fate === 'dropped' ? ' <span class="fate">✕ dropped: as if lost on the way, it gets no reply</span>' : row.fate === 'held' ? ' <span class="fate">its reply is held: it comes late</span>' : '';
+  const body = `<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>${fate}`;
+  const cls = `bytes ${ev.kind}${dg ? ' datagram' : ''}${row.fate === 'dropped' ? ' lost' : row.fate === 'held' ? ' held' : ''}`;
+  return arrow(row.from, row.to, n, cls, `${who(d, row.from)} to ${who(d, row.to)}: `, body, chunkCount);
 }
 
 /** An arrow from lane `from` to lane `to` in grid row n, its line cut into one segment per chunk (up to 24). */

@@ -13,8 +13,11 @@ export interface Lane {
 }
 
 export type Row =
-  /** Bytes on a connection: the tester sent them (to the program) or received them (from it). */
-  | { type: 'bytes'; at: number; from: number; to: number; ev: TranscriptEvent }
+  /**
+   * Bytes on a connection, or one datagram: the tester sent them (to the program) or received them
+   * (from it). fate: what the tester's fake UDP server did with a datagram it received.
+   */
+  | { type: 'bytes'; at: number; from: number; to: number; ev: TranscriptEvent; fate?: 'dropped' | 'held' }
   /** A connection opened, half-closed (FIN) or reset (RST). */
   | { type: 'signal'; at: number; from: number; to: number; signal: 'connect' | 'fin' | 'rst'; text: string; error: boolean }
   /** A note on one lane, or across all of them (lane undefined: the tester's own notes). */
@@ -36,6 +39,17 @@ export const GAP_MS = 250;
 /** Lines of one stream at most this far apart, nothing between them, share one box. */
 const BURST_MS = 20;
 
+/** The lane of a tester event: its connection, or for a datagram the socket it went through. */
+const laneOf = (ev: TranscriptEvent): string => ev.datagram?.socket ?? ev.lane;
+
+/** "fake server", "seeded fake server #2", "tester c1", "tester u1". */
+function laneLabel(name: string, fake: boolean, socket: boolean): string {
+  if (!fake) return `tester ${name}`;
+  const [, base = name, k] = /^(.*?)(?:#(\d+))?$/.exec(name) ?? [];
+  const server = `${base === 'fake' ? '' : `${base} `}fake server`;
+  return socket || k === undefined ? server : `${server} #${k}`;
+}
+
 const programOf = (ev: TranscriptEvent): string | undefined =>
   ev.kind === 'stdout' || ev.kind === 'stderr' || ev.source !== 'tester' ? ev.lane : undefined;
 
@@ -44,9 +58,13 @@ const programOf = (ev: TranscriptEvent): string | undefined =>
  * to when there are several, `endAt` when the check ended (a wait at the end gets its gap row too).
  */
 export function layout(events: TranscriptEvent[], target?: Target, endAt?: number): Diagram {
-  // A tester lane is a connection when bytes or connection signals happened on it; other tester
-  // lanes ('tester', 'fake') hold notes only, drawn across the diagram.
+  // A tester lane is a connection (or a UDP socket) when bytes or connection signals happened on
+  // it; other tester lanes ('tester', a TCP fake server's listener) hold notes only, drawn across
+  // the diagram. A UDP entry's lane is its socket: every datagram of one socket shares it.
   const conns: string[] = [];
+  const sockets = new Set<string>();
+  const fakes = new Set<string>();
+  const peers = new Map<string, string>();
   const programs: string[] = [];
   const streams = new Map<string, Set<'stdout' | 'stderr'>>();
   for (const ev of events) {
@@ -58,22 +76,39 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
         set.add(ev.kind);
         streams.set(prog, set);
       }
-    } else if ((ev.kind === 'send' || ev.kind === 'recv' || ev.flags) && !conns.includes(ev.lane)) conns.push(ev.lane);
+      continue;
+    }
+    const name = laneOf(ev);
+    if ((ev.kind === 'send' || ev.kind === 'recv' || ev.flags) && !conns.includes(name)) conns.push(name);
+    if (ev.datagram) sockets.add(name);
+    if (ev.datagram?.fake || ev.flags?.connectFrom === 'program') fakes.add(name);
+    if (ev.peer !== undefined) peers.set(name, ev.peer);
   }
   if (programs.length === 0 && conns.length > 0) programs.push('program');
-  const lanes: Lane[] = [
-    ...conns.map((name): Lane => ({ kind: 'conn', name, label: /^fake#/.test(name) ? `fake server ${name.slice(5) ? `#${name.slice(5)}` : ''}`.trim() : `tester ${name}` })),
-    ...programs.map((name): Lane => ({ kind: 'program', name, label: name })),
-  ];
-  for (const name of programs) {
+  // The program at the other end of a tester connection: the one the check linked it to, else the
+  // only one, or the check's target.
+  const fallback = programs.length === 1 ? programs[0] : (programs.find((p) => p === target) ?? programs[0]);
+  const peerName = (conn: string) => {
+    const linked = peers.get(conn);
+    return linked !== undefined && programs.includes(linked) ? linked : fallback;
+  };
+  // One group of lanes per program, the fallback's first: its tester connections, it, its stdout
+  // and stderr. Two clients, each with its fake server, are drawn side by side and no arrow crosses.
+  const lanes: Lane[] = [];
+  for (const name of [...programs].sort((a, b) => Number(b === fallback) - Number(a === fallback))) {
+    for (const conn of conns) {
+      if (peerName(conn) === name) lanes.push({ kind: 'conn', name: conn, label: laneLabel(conn, fakes.has(conn) || /^fake#\d+$/.test(conn), sockets.has(conn)) });
+    }
+    lanes.push({ kind: 'program', name, label: name });
     for (const stream of ['stdout', 'stderr'] as const) {
       if (streams.get(name)?.has(stream)) lanes.push({ kind: stream, name, label: `${name} ${stream}` });
     }
   }
   const find = (kind: Lane['kind'], name: string) => lanes.findIndex((l) => l.kind === kind && l.name === name);
-  // The program at the other end of the tester's connections: the only one, or the check's target.
-  const peerName = programs.length === 1 ? programs[0] : (programs.find((p) => p === target) ?? programs[0]);
-  const peer = peerName === undefined ? -1 : find('program', peerName);
+  const peerOf = (conn: string) => {
+    const name = peerName(conn);
+    return name === undefined ? -1 : find('program', name);
+  };
 
   const rows: Row[] = [];
   let last: number | undefined;
@@ -95,16 +130,29 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
       rows.push({ type: 'note', at: ev.at, lane: find('program', prog), who: prog, text: ev.text ?? '', error: false });
       continue;
     }
-    const conn = find('conn', ev.lane);
-    if (conn < 0) {
+    const name = laneOf(ev);
+    const conn = find('conn', name);
+    // A UDP socket's own notes (what its fake server will do) are about the whole exchange: across.
+    if (conn < 0 || (sockets.has(name) && !ev.flags && !ev.datagram)) {
       rows.push({ type: 'note', at: ev.at, lane: undefined, who: ev.lane, text: ev.text ?? '', error: false });
       continue;
     }
+    const peer = peerOf(name);
     if (ev.kind === 'send') rows.push({ type: 'bytes', at: ev.at, from: conn, to: peer, ev });
     else if (ev.kind === 'recv') rows.push({ type: 'bytes', at: ev.at, from: peer, to: conn, ev });
     else {
       const f = ev.flags ?? {};
       const text = ev.text ?? '';
+      // What the fake UDP server did with a datagram it received is drawn on that datagram's arrow.
+      const n = f.dropped ?? f.held;
+      if (n !== undefined) {
+        const fate = f.dropped !== undefined ? 'dropped' : 'held';
+        const row = rows.findLast((r) => r.type === 'bytes' && r.ev.kind === 'recv' && r.ev.datagram?.socket === name && r.ev.datagram.n === n);
+        if (row?.type === 'bytes') {
+          row.fate = fate;
+          continue;
+        }
+      }
       const signal = f.rstFrom ? 'rst' : f.finFrom ? 'fin' : f.connectFrom ? 'connect' : undefined;
       const by = f.rstFrom ?? f.finFrom ?? f.connectFrom;
       if (signal && by) rows.push({ type: 'signal', at: ev.at, from: by === 'tester' ? conn : peer, to: by === 'tester' ? peer : conn, signal, text, error: f.error === true });
