@@ -101,9 +101,11 @@ export class Choices {
    * length line) and how long to pause after each piece but the last (one of GAPS: the byte gap, none,
    * or 5 ms). The byte gap is the smallest draw: a case shrunk to it arrives in those pieces every time
    * it is replayed, where without a pause the pieces may reach the reader together or apart.
+   * `spots` replaces the usual places to cut next to (binary frames: their boundaries, where a \n
+   * or a byte inside a character means nothing).
    */
-  sendPlan(data: Uint8Array, opts: { near?: readonly number[]; maxCuts?: number } = {}): SendPlan {
-    const cuts = this.cutsNear(data.length, hotSpots(data, opts.near), opts.maxCuts ?? 6);
+  sendPlan(data: Uint8Array, opts: { near?: readonly number[]; spots?: readonly number[]; maxCuts?: number } = {}): SendPlan {
+    const cuts = this.cutsNear(data.length, opts.spots ? [...opts.spots] : hotSpots(data, opts.near), opts.maxCuts ?? 6);
     const gaps = cuts.map(() => GAPS[this.below(GAPS.length)] ?? 0);
     return { cuts, gaps };
   }

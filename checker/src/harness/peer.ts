@@ -23,8 +23,12 @@ export interface SendOptions {
   seeded?: Choices;
   /** With seeded: offsets worth cutting next to besides the usual ones (a limit, the end of a length line). */
   near?: number[];
+  /** With seeded: the places to cut next to instead of the usual ones (a binary frame's boundaries). */
+  spots?: number[];
   /** With seeded: the most cuts (6 by default). */
   maxCuts?: number;
+  /** With seeded: what the bytes are, for the notes ("the upload of a.txt"). */
+  what?: string;
 }
 
 export interface ExpectOptions {
@@ -186,10 +190,11 @@ export class Peer {
     let pieces: Buffer[];
     let gaps: number[] | undefined;
     if (opts.seeded) {
-      const plan = opts.seeded.sendPlan(bytes, { ...(opts.near ? { near: opts.near } : {}), ...(opts.maxCuts !== undefined ? { maxCuts: opts.maxCuts } : {}) });
-      const said = `${this.name} sent ${bytes.length} byte${bytes.length === 1 ? '' : 's'} ${describePlan(plan)}`;
-      opts.seeded.note(said);
-      this.transcript.note(this.name, `(the seed: ${describePlan(plan)})`);
+      const { near, spots, maxCuts, what } = opts;
+      const plan = opts.seeded.sendPlan(bytes, { ...(near ? { near } : {}), ...(spots ? { spots } : {}), ...(maxCuts !== undefined ? { maxCuts } : {}) });
+      const size = `${bytes.length} byte${bytes.length === 1 ? '' : 's'}`;
+      opts.seeded.note(`${this.name} sent ${what ? `${what} (${size})` : size} ${describePlan(plan)}`);
+      this.transcript.note(this.name, `(the seed: ${what ? `${what} ` : ''}${describePlan(plan)})`);
       if (plan.cuts.length) this.socket.setNoDelay(true);
       pieces = [];
       let from = 0;

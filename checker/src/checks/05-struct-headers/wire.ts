@@ -11,7 +11,7 @@ import { CheckFailure } from '../../harness/errors.ts';
 import type { Peer } from '../../harness/peer.ts';
 import { pause, timing } from '../../harness/timing.ts';
 import { Waiter } from '../../harness/waiter.ts';
-import { describePlan, GAPS, type SendPlan } from '../../harness/choices.ts';
+import type { SendPlan } from '../../harness/choices.ts';
 
 export const LESSON = '05-struct-headers';
 export const MAX_HEADER = 64 * 1024;
@@ -56,24 +56,11 @@ export function frameSpots(data: Buffer, opts: { bodyCharacters?: boolean } = {}
 /**
  * The seeded case's send: `data` (well-formed frames) cut where the check's choices say, up to
  * `maxCuts` cuts, about half of them next to the frames' boundaries (frameSpots), with a pause drawn
- * after each piece (the byte gap, none, or 5 ms), as Peer.send's seeded plan draws them. Each piece
- * is one send in the transcript; what was chosen goes to the choices' notes, for a failure's message.
+ * after each piece (Peer.send's seeded plan). What was chosen goes to the choices' notes, for a
+ * failure's message.
  */
-export async function sendSeeded(peer: Peer, ctx: CheckContext, data: Buffer, what: string, opts: { maxCuts?: number; bodyCharacters?: boolean } = {}): Promise<SendPlan> {
-  const cuts = ctx.choices.cutsNear(data.length, frameSpots(data, opts), opts.maxCuts ?? 6);
-  const gaps = cuts.map(() => ctx.choices.pick(GAPS));
-  const plan = { cuts, gaps };
-  ctx.choices.note(`${peer.name} sent ${what} (${data.length} bytes) ${describePlan(plan)}`);
-  ctx.transcript.note(peer.name, `(the seed: ${what} ${describePlan(plan)})`);
-  if (cuts.length) peer.socket.setNoDelay(true);
-  let from = 0;
-  for (const [i, at] of [...cuts, data.length].entries()) {
-    await peer.send(data.subarray(from, at));
-    from = at;
-    const gap = gaps[i] ?? 0;
-    if (i < cuts.length && gap > 0) await pause(gap);
-  }
-  return plan;
+export function sendSeeded(peer: Peer, ctx: CheckContext, data: Buffer, what: string, opts: { maxCuts?: number; bodyCharacters?: boolean } = {}): Promise<SendPlan> {
+  return peer.send(data, { seeded: ctx.choices, spots: frameSpots(data, opts), what, ...(opts.maxCuts !== undefined ? { maxCuts: opts.maxCuts } : {}) });
 }
 
 export function sha256(data: Buffer): string {
