@@ -1,8 +1,8 @@
 // The HTML report in a real browser (Debian's chromium, headless): pages of real check runs — of
 // lesson 02 a pass, a framing failure with split chunks, a reset that kills the server and a
-// timeout; of lesson 09 a lost datagram that the client never sends again — laid out by the browser
-// and measured by a probe. Screenshots and the pages stay in checker/test-artifacts/ (ignored by
-// git) for a person to look at.
+// timeout, and a pass with eight connections; of lesson 09 a lost datagram that the client never
+// sends again — laid out by the browser and measured by a probe. Screenshots and the pages stay in
+// checker/test-artifacts/ (ignored by git) for a person to look at.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -124,6 +124,7 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
     const fin = check.arrows.find((a) => a.cls.includes('signal fin'));
     expect(fin?.label).toContain('FIN');
     expect(fin?.cls).toContain(' left');
+    expect(check.diagram && check.diagram.scrollWidth <= check.diagram.clientWidth + 1).toBe(true);
   });
 
   it('draws a timeout: the line sent, then the wait with nothing on the wire, then the failure', () => {
@@ -165,12 +166,23 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
     expect(check.diagram && check.diagram.scrollWidth <= check.diagram.clientWidth + 1).toBe(true);
   });
 
-  it('keeps screenshots of the five pages at a laptop size', async () => {
-    for (const name of ['framing', 'reset', 'timeout', 'loss', 'pass']) {
+  it('fits eight connections beside a server, its stdout and stderr on a laptop: one shared lane, each arrow naming its connection', () => {
+    const { fixture, check } = page('many');
+    expect(fixture.results.find((r) => r.id === 'survives-reset')?.status).toBe('pass');
+    expect(check.lanes.map((l) => l.label)).toEqual([expect.stringMatching(/^tester: \d+ connections$/), 'server', 'server stdout', 'server stderr']);
+    const rsts = check.arrows.filter((a) => a.cls.includes('signal rst'));
+    expect(rsts.length).toBeGreaterThanOrEqual(6);
+    expect(rsts.every((a) => /^c\d+ RST/.test(a.label.replace(/^.*?: /, '')))).toBe(true);
+    expect(new Set(check.arrows.map((a) => /: (c\d+) /.exec(a.label)?.[1])).size).toBeGreaterThanOrEqual(7);
+    expect(check.diagram && check.diagram.scrollWidth <= check.diagram.clientWidth + 1).toBe(true);
+  });
+
+  it('keeps screenshots of the six pages at a laptop size', async () => {
+    for (const name of ['framing', 'reset', 'timeout', 'loss', 'pass', 'many']) {
       const { file, fixture } = page(name);
       const r = fixture.results.find((x) => x.id === fixture.check);
       const png = path.join(artifacts, `html-${name}.png`);
-      await screenshot(exe as string, `${file}${r && name === 'pass' ? `#${checkId(r)}` : ''}`, png, name === 'reset' ? 1400 : 900);
+      await screenshot(exe as string, `${file}${r && (name === 'pass' || name === 'many') ? `#${checkId(r)}` : ''}`, png, name === 'reset' ? 1400 : 900);
       expect((await import('node:fs')).statSync(png).size).toBeGreaterThan(10_000);
     }
   }, 180_000);

@@ -1,7 +1,8 @@
 // Pages of real check runs for the HTML report's browser test: lesson 02's solution (passes), two
 // of its mutants (a framing failure with split chunks, a reset that kills the server), its starter
 // (a timeout), and lesson 09's client that never resends (a datagram lost, the resend that never
-// comes). Each is a real run of the checks, on real sockets.
+// comes); and the solution's survives-reset, whose eight connections share one lane. Each is a real
+// run of the checks, on real sockets.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -37,7 +38,7 @@ async function mutant(name: string, lesson: LessonChecks, id: string, check: str
   }
 }
 
-/** The five runs, one after another (each starts its own programs). */
+/** The six runs, one after another (each starts its own programs). */
 export async function realRuns(): Promise<Fixture[]> {
   return [
     await run('pass', lesson02, solutionsDir, 'line-byte-by-byte'),
@@ -45,5 +46,6 @@ export async function realRuns(): Promise<Fixture[]> {
     await mutant('reset', lesson02, 'no-error-listener', 'survives-reset'),
     await run('timeout', lesson02, lessonsDir, 'reply-upper-case'),
     await mutant('loss', lesson09, 'client-never-resends', 'client-resends'),
+    await run('many', lesson02, solutionsDir, 'survives-reset'),
   ];
 }

@@ -148,6 +148,24 @@ describe('the page', () => {
     expect(html).toContain('<span class="hex">00 01 41</span>');
   });
 
+  it('gives the tester connections one shared lane when a lane each would not fit a laptop, each arrow naming its connection', () => {
+    const events = (conns: number): TranscriptEvent[] => [
+      ...Array.from({ length: conns }, (_, i): TranscriptEvent => ({ at: i, lane: `c${i + 1}`, source: 'tester', kind: 'send', offset: 0, chunks: [b64('hi\n')], chunkCount: 1, byteCount: 3 })),
+      { at: 9, lane: 'c2', source: 'tester', kind: 'note', text: 'tester reset the connection (RST)', flags: { rstFrom: 'tester' } },
+      { at: 10, lane: 'server', source: 'program', kind: 'stdout', text: 'connected' },
+      { at: 11, lane: 'server', source: 'program:stderr', kind: 'stderr', text: 'oops' },
+    ];
+    // Four connections beside the server, its stdout and stderr fit 1366 px; eight do not.
+    expect(layout(events(4)).lanes.map((l) => l.label)).toEqual(['tester c1', 'tester c2', 'tester c3', 'tester c4', 'server', 'server stdout', 'server stderr']);
+    const d = layout(events(8));
+    expect(d.lanes.map((l) => l.label)).toEqual(['tester: 8 connections', 'server', 'server stdout', 'server stderr']);
+    expect(d.rows.filter((r) => r.type === 'bytes').map((r) => (r.type === 'bytes' ? [r.from, r.to, r.conn] : []))).toEqual(Array.from({ length: 8 }, (_, i) => [0, 1, `c${i + 1}`]));
+    expect(d.rows.find((r) => r.type === 'signal')).toMatchObject({ signal: 'rst', from: 0, to: 1, conn: 'c2' });
+    const html = renderHtmlReport([result({ id: 'many', events: events(8) })], { title: 'run' });
+    expect(html).toContain('<span class="sr">tester c8 to server: </span><span class="conn">c8</span> ');
+    expect(html).toContain('<span class="conn">c2</span> <span class="sig">RST</span>');
+  });
+
   it('draws every datagram of one UDP socket in its lane, each client beside the fake server it was told to use, a dropped one struck out', () => {
     const t = new Transcript();
     const dg = (socket: string, n: number, peer: string) => ({ socket, n, peer, fake: true });

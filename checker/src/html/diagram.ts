@@ -71,13 +71,19 @@ function legendHtml(d: Diagram): string {
   if (has('signal', (r) => r.type === 'signal' && r.signal === 'rst')) items.push('<span class="k-rst">→✕ RST</span> the connection was reset');
   if (has('bytes', (r) => r.type === 'bytes' && r.ev.datagram !== undefined)) items.push('one arrow per datagram (UDP keeps each whole)');
   if (has('bytes', (r) => r.type === 'bytes' && r.fate === 'dropped')) items.push('<span class="k-lost">⇠✕</span> a datagram the fake server dropped, as the network may');
+  if (d.lanes.some((l) => l.members)) items.push('<span class="conn">c1</span> the tester connection of an arrow on a lane that several share');
   if (has('gap')) items.push('<span class="k-gap">⋮</span> time passing with nothing on the wire');
   return `<p class="legend">${items.join(' · ')}</p>`;
 }
 
-function who(d: Diagram, k: number): string {
-  return d.lanes[k]?.label ?? 'the program';
+/** Who lane k is; on a lane that several connections share, the one named (a row's conn). */
+function who(d: Diagram, k: number, conn?: string): string {
+  const lane = d.lanes[k];
+  return lane?.members && conn !== undefined ? `tester ${conn}` : (lane?.label ?? 'the program');
 }
+
+/** The connection's name before an arrow's label, where its lane is shared. */
+const connTag = (conn: string | undefined) => (conn === undefined ? '' : `<span class="conn">${esc(conn)}</span> `);
 
 function timeCell(row: Row, n: number): string {
   return `<div class="t" style="grid-row: ${n}">${row.at} ms</div>`;
@@ -89,12 +95,12 @@ function rowHtml(row: Row, n: number, d: Diagram): string {
       return timeCell(row, n) + bytesArrow(row, n, d);
     case 'signal': {
       const label = row.signal === 'rst' ? 'RST' : row.signal === 'fin' ? 'FIN' : 'connect';
-      const body = `<span class="sig">${label}</span> <span class="meta">${visible(row.text)}</span>`;
-      return timeCell(row, n) + arrow(row.from, row.to, n, `signal ${row.signal}${row.error ? ' error' : ''}`, `${who(d, row.from)} to ${who(d, row.to)}: `, body, 1);
+      const body = `${connTag(row.conn)}<span class="sig">${label}</span> <span class="meta">${visible(row.text)}</span>`;
+      return timeCell(row, n) + arrow(row.from, row.to, n, `signal ${row.signal}${row.error ? ' error' : ''}`, `${who(d, row.from, row.conn)} to ${who(d, row.to, row.conn)}: `, body, 1);
     }
     case 'note': {
       const cols = row.lane === undefined ? '2 / -1' : laneCols(row.lane);
-      const whom = row.lane === undefined ? `<span class="who">${esc(row.who)}</span> ` : '';
+      const whom = row.lane === undefined ? `<span class="who">${esc(row.who)}</span> ` : connTag(row.conn);
       return `${timeCell(row, n)}<div class="note${row.error ? ' error' : ''}${row.lane === undefined ? ' wide' : ''}" style="grid-column: ${cols}; grid-row: ${n}">${whom}${visible(row.text)}</div>`;
     }
     case 'output':
@@ -123,9 +129,9 @@ function bytesArrow(row: Extract<Row, { type: 'bytes' }>, n: number, d: Diagram)
   const where = dg ? `datagram #${dg.n} ${ev.kind === 'recv' ? 'from' : 'to'} ${dg.peer}, ` : '';
   const meta = `${where}${plural(byteCount, 'byte')}${chunkCount > 1 ? ` in ${chunkCount} chunks` : ''}${dg ? '' : ` @${ev.offset ?? 0}`}${label.text ? '' : ', hex'}`;
   const fate = row.fate === 'dropped' ? ' <span class="fate">✕ dropped: as if lost on the way, it gets no reply</span>' : row.fate === 'held' ? ' <span class="fate">its reply is held: it comes late</span>' : '';
-  const body = `<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>${fate}`;
+  const body = `${connTag(row.conn)}<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>${fate}`;
   const cls = `bytes ${ev.kind}${dg ? ' datagram' : ''}${row.fate === 'dropped' ? ' lost' : row.fate === 'held' ? ' held' : ''}`;
-  return arrow(row.from, row.to, n, cls, `${who(d, row.from)} to ${who(d, row.to)}: `, body, chunkCount);
+  return arrow(row.from, row.to, n, cls, `${who(d, row.from, row.conn)} to ${who(d, row.to, row.conn)}: `, body, chunkCount);
 }
 
 /** An arrow from lane `from` to lane `to` in grid row n, its line cut into one segment per chunk (up to 24). */

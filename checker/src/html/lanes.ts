@@ -10,6 +10,8 @@ export interface Lane {
   /** The name in the transcript (c1, fake#1, server). */
   name: string;
   label: string;
+  /** A lane that several tester connections share (too many for a lane each): their names. */
+  members?: string[];
 }
 
 export type Row =
@@ -17,11 +19,11 @@ export type Row =
    * Bytes on a connection, or one datagram: the tester sent them (to the program) or received them
    * (from it). fate: what the tester's fake UDP server did with a datagram it received.
    */
-  | { type: 'bytes'; at: number; from: number; to: number; ev: TranscriptEvent; fate?: 'dropped' | 'held' }
+  | { type: 'bytes'; at: number; from: number; to: number; ev: TranscriptEvent; fate?: 'dropped' | 'held'; conn?: string }
   /** A connection opened, half-closed (FIN) or reset (RST). */
-  | { type: 'signal'; at: number; from: number; to: number; signal: 'connect' | 'fin' | 'rst'; text: string; error: boolean }
+  | { type: 'signal'; at: number; from: number; to: number; signal: 'connect' | 'fin' | 'rst'; text: string; error: boolean; conn?: string }
   /** A note on one lane, or across all of them (lane undefined: the tester's own notes). */
-  | { type: 'note'; at: number; lane: number | undefined; who: string; text: string; error: boolean }
+  | { type: 'note'; at: number; lane: number | undefined; who: string; text: string; error: boolean; conn?: string }
   /** Lines the program printed together (a stack trace), on its stdout or stderr lane. */
   | { type: 'output'; at: number; lane: number; stream: 'stdout' | 'stderr'; lines: string[]; until: number }
   /** Time passing with nothing recorded. */
@@ -33,6 +35,16 @@ export interface Diagram {
   lanes: Lane[];
   rows: Row[];
 }
+
+/**
+ * The least width, in px, of the time column and of a lane (diagram.ts: 4.5rem, 2 × 4.5rem, 2 × 6rem
+ * for a stdout or stderr lane), and the width the diagram has on a laptop (1366 px wide) beside the
+ * page's margins.
+ */
+const TIME_PX = 72;
+const LANE_PX = 144;
+const STREAM_PX = 192;
+const WIDTH_PX = 1230;
 
 /** A pause at least this long between two events gets a row of its own: where a check waited. */
 export const GAP_MS = 250;
@@ -94,17 +106,36 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
   };
   // One group of lanes per program, the fallback's first: its tester connections, it, its stdout
   // and stderr. Two clients, each with its fake server, are drawn side by side and no arrow crosses.
+  const groups = [...programs]
+    .sort((a, b) => Number(b === fallback) - Number(a === fallback))
+    .map((name) => ({ name, conns: conns.filter((c) => peerName(c) === name) }));
+  // Too many lanes to read on a laptop without scrolling sideways (a check with eight connections
+  // beside a server's stdout and stderr): each program's tester connections share one lane, every
+  // arrow on it labelled with its connection.
+  const widthOf = (merge: boolean) =>
+    TIME_PX + groups.reduce((w, g) => w + LANE_PX * (1 + (merge ? Math.min(1, g.conns.length) : g.conns.length)) + STREAM_PX * (streams.get(g.name)?.size ?? 0), 0);
+  const merge = widthOf(false) > WIDTH_PX;
   const lanes: Lane[] = [];
-  for (const name of [...programs].sort((a, b) => Number(b === fallback) - Number(a === fallback))) {
-    for (const conn of conns) {
-      if (peerName(conn) === name) lanes.push({ kind: 'conn', name: conn, label: laneLabel(conn, fakes.has(conn) || /^fake#\d+$/.test(conn), sockets.has(conn)) });
+  const connLane = new Map<string, number>();
+  for (const g of groups) {
+    if (merge && g.conns.length > 1) {
+      for (const c of g.conns) connLane.set(c, lanes.length);
+      const kind = g.conns.every((c) => sockets.has(c)) ? 'sockets' : 'connections';
+      lanes.push({ kind: 'conn', name: g.conns.join(' '), label: `tester: ${g.conns.length} ${kind}`, members: g.conns });
+    } else {
+      for (const conn of g.conns) {
+        connLane.set(conn, lanes.length);
+        lanes.push({ kind: 'conn', name: conn, label: laneLabel(conn, fakes.has(conn) || /^fake#\d+$/.test(conn), sockets.has(conn)) });
+      }
     }
-    lanes.push({ kind: 'program', name, label: name });
+    lanes.push({ kind: 'program', name: g.name, label: g.name });
     for (const stream of ['stdout', 'stderr'] as const) {
-      if (streams.get(name)?.has(stream)) lanes.push({ kind: stream, name, label: `${name} ${stream}` });
+      if (streams.get(g.name)?.has(stream)) lanes.push({ kind: stream, name: g.name, label: `${g.name} ${stream}` });
     }
   }
-  const find = (kind: Lane['kind'], name: string) => lanes.findIndex((l) => l.kind === kind && l.name === name);
+  const find = (kind: Lane['kind'], name: string) => (kind === 'conn' ? (connLane.get(name) ?? -1) : lanes.findIndex((l) => l.kind === kind && l.name === name));
+  /** The connection's name, where its lane is shared and its arrows must say whose they are. */
+  const whose = (k: number, name: string) => (lanes[k]?.members ? { conn: name } : {});
   const peerOf = (conn: string) => {
     const name = peerName(conn);
     return name === undefined ? -1 : find('program', name);
@@ -138,8 +169,8 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
       continue;
     }
     const peer = peerOf(name);
-    if (ev.kind === 'send') rows.push({ type: 'bytes', at: ev.at, from: conn, to: peer, ev });
-    else if (ev.kind === 'recv') rows.push({ type: 'bytes', at: ev.at, from: peer, to: conn, ev });
+    if (ev.kind === 'send') rows.push({ type: 'bytes', at: ev.at, from: conn, to: peer, ev, ...whose(conn, name) });
+    else if (ev.kind === 'recv') rows.push({ type: 'bytes', at: ev.at, from: peer, to: conn, ev, ...whose(conn, name) });
     else {
       const f = ev.flags ?? {};
       const text = ev.text ?? '';
@@ -155,8 +186,8 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
       }
       const signal = f.rstFrom ? 'rst' : f.finFrom ? 'fin' : f.connectFrom ? 'connect' : undefined;
       const by = f.rstFrom ?? f.finFrom ?? f.connectFrom;
-      if (signal && by) rows.push({ type: 'signal', at: ev.at, from: by === 'tester' ? conn : peer, to: by === 'tester' ? peer : conn, signal, text, error: f.error === true });
-      else rows.push({ type: 'note', at: ev.at, lane: conn, who: ev.lane, text, error: f.error === true });
+      if (signal && by) rows.push({ type: 'signal', at: ev.at, from: by === 'tester' ? conn : peer, to: by === 'tester' ? peer : conn, signal, text, error: f.error === true, ...whose(conn, name) });
+      else rows.push({ type: 'note', at: ev.at, lane: conn, who: ev.lane, text, error: f.error === true, ...whose(conn, name) });
     }
   }
   if (last !== undefined && endAt !== undefined && endAt - last >= GAP_MS) rows.push({ type: 'gap', at: last, ms: endAt - last });

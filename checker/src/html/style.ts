@@ -74,6 +74,7 @@ details.check.skip { border-left: 5px solid #b8c0c8; }
 .arrow .fate { display: block; color: var(--rst); font-size: 13px; font-weight: 600; }
 .arrow.held .fate { color: var(--fin); }
 .arrow.connect .sig { font-weight: 500; }
+.arrow .conn, .note .conn { font: 600 12px ui-monospace, monospace; color: var(--fg); background: #e3e8ee; border-radius: 3px; padding: 0 .3em; }
 .meta { color: var(--dim); font-size: 11.5px; white-space: nowrap; }
 .signal .meta { white-space: normal; }
 .bytes .chunk { background: #fff; border: 1px solid #b9c4cf; border-radius: 3px; padding: 0 .2rem; white-space: pre-wrap; box-decoration-break: clone; -webkit-box-decoration-break: clone; }
