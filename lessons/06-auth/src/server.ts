@@ -17,7 +17,8 @@ const sockets = new Set<net.Socket>();
 const server = net.createServer({ allowHalfOpen: true }, serve);
 
 function serve(socket: net.Socket): void {
-  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  // A client that reset before this handler ran has no address left: "?:?", not "undefined:undefined".
+  const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   sockets.add(socket);
   console.log(`connected ${peer}`);
   // Without an 'error' listener a client's reset (ECONNRESET) would throw and kill every connection.

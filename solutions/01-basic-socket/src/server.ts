@@ -18,7 +18,8 @@ const server = net.createServer({ allowHalfOpen: true }, serve);
 
 function serve(socket: net.Socket): void {
   sockets.add(socket);
-  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  // A client that reset before this handler ran has no address left: "?:?", not "undefined:undefined".
+  const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   let line = '';
   let answered = false;
 

@@ -30,7 +30,8 @@ server.maxConnections = MAX_CLIENTS;
 type State = 'command' | 'running' | 'ready' | 'closed';
 
 function serve(socket: net.Socket): void {
-  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  // A client that reset before this handler ran has no address left: "?:?", not "undefined:undefined".
+  const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   sockets.add(socket);
   console.log(`connected ${peer}`);
 

@@ -21,7 +21,8 @@ const sockets = new Set<net.Socket>();
 const server = net.createServer({ allowHalfOpen: true }, serve);
 
 function serve(socket: net.Socket): void {
-  const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+  // A client that reset before this handler ran has no address left: "?:?", not "undefined:undefined".
+  const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
   sockets.add(socket);
   const decoder = new FrameDecoder({ maxBody: opts.maxBody });
   const aborter = new AbortController(); // kills a command still running when the client leaves

@@ -25,7 +25,8 @@ export class ChatRoom {
   }
 
   join(socket: net.Socket): void {
-    const peer = `${socket.remoteAddress}:${socket.remotePort}`;
+    // A client that reset before this handler ran has no address left: "?:?", not "undefined:undefined".
+    const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     this.members.set(socket, peer);
     console.log(`${peer} joins`);
     socket.setKeepAlive(true, 60_000); // a chat may be quiet for hours; a vanished peer is found anyway
