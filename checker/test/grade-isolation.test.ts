@@ -2,16 +2,22 @@
 // out to another host and a read-only file system but their own folder (namespaces), nothing of the
 // grader's environment, and nothing left running afterwards, detached or not (both).
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { cleanEnv, probeIsolation, startIsolated, type Isolation } from '../src/grade/isolate.ts';
 import { repoRoot } from '../src/lessons.ts';
+import { buildDir } from '../src/harness/build.ts';
 
 const temp = mkdtempSync(path.join(tmpdir(), 'netlings-isolation-test-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));
 const MARK = `netlings-isolation-orphan-${process.pid}`;
+/** Files the probe writes in /dev/shm, SHM + the submission's mark: under namespaces it must stay in the namespace's own tmpfs. */
+const SHM = `/dev/shm/netlings-isolation-probe-${process.pid}-`;
+afterAll(() => {
+  for (const n of ['mark-pg', 'mark-ns']) rmSync(SHM + n, { force: true });
+});
 
 // Reports what the process can reach, as one JSON line; leaves a detached process behind.
 const probe = `
@@ -20,6 +26,10 @@ spawn(process.execPath, ['-e', 'setInterval(() => {}, 1 << 30)', ${JSON.stringif
 const out = { env: Object.keys(process.env).sort(), pid: process.pid };
 try { fs.writeFileSync(${JSON.stringify(path.join(repoRoot, '.netlings-isolation-probe'))}, 'x'); out.repo = 'writable'; fs.rmSync(${JSON.stringify(path.join(repoRoot, '.netlings-isolation-probe'))}); } catch (e) { out.repo = e.code; }
 try { fs.writeFileSync(process.env.TMPDIR + '/mine', 'x'); out.tmp = 'writable'; } catch (e) { out.tmp = e.code; }
+try { fs.writeFileSync(${JSON.stringify(SHM)} + process.env.NETLINGS_SUBMISSION, 'x'); out.shm = 'writable'; } catch (e) { out.shm = e.code; }
+// The mounts as they are seen: the last one listed at a path is on top of those before it.
+const seen = new Map(fs.readFileSync('/proc/self/mounts', 'utf8').split('\\n').map((l) => l.split(' ')).filter((f) => f[1]).map((f) => [f[1], f[3]]));
+out.writable = [...seen].filter(([p, o]) => !p.startsWith('/proc') && !o.split(',').includes('ro')).map(([p]) => p);
 const srv = net.createServer((s) => s.end('hi')).listen(0, '127.0.0.1', () => {
   const c = net.connect(srv.address().port, '127.0.0.1');
   c.on('data', (d) => { out.loopback = d.toString();
@@ -97,6 +107,12 @@ describe.runIf(process.platform === 'linux')('isolation', () => {
     expect(r['outside']).toBe('ENETUNREACH');
     expect(r['repo']).toBe('EROFS');
     expect(r['tmp']).toBe('writable');
+    // Every mount read-only but its own folder, the build folder bound onto it, and its own /dev/shm.
+    const stage = path.join(temp, 'ns');
+    expect((r['writable'] as string[]).filter((m) => m !== '/dev/shm' && !m.startsWith(stage) && m !== buildDir)).toEqual([]);
+    expect(r['shm']).toBe('writable');
+    expect(existsSync(SHM + 'mark-ns'), 'a file written in /dev/shm by the submission is visible outside its namespace').toBe(false);
+    expect(iso.files).not.toContain('could not be made read-only');
     expect(await survivors()).toEqual([]);
   }, 30_000);
 });

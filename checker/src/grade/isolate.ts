@@ -4,8 +4,9 @@
 //   the worker is PID 1 of a PID namespace of its own, so everything it and the learner's programs
 //   start dies with it, detached or not; it has a network namespace of its own with loopback only
 //   (no route to any other host, and ports that cannot collide with another submission's); and a
-//   mount namespace in which the whole file system is read-only but the submission's own
-//   temporary folder (its copy, HOME, TMPDIR and the checker's build folder bound onto it).
+//   mount namespace in which every mount is read-only (not only /: /dev/shm, a /tmp of its own)
+//   but the submission's own temporary folder (its copy, HOME, TMPDIR and the checker's build
+//   folder bound onto it), and /dev/shm is a tmpfs of the namespace's own.
 // process-group (anywhere else): the worker runs in a process group of its own; the grader notes
 //   every process descended from it while it runs, and every process carrying the submission's
 //   marker in its environment, and kills them all at the end.
@@ -42,12 +43,33 @@ export function shq(s: string): string {
 
 const UNSHARE = ['unshare', '--user', '--map-root-user', '--net', '--pid', '--fork', '--mount-proc', '--kill-child=SIGKILL'];
 
+/**
+ * Makes every mount read-only, not only `/`: a remount of `/` leaves the mounts under it (/dev/shm,
+ * a /tmp or /home of their own) writable, and shared with every other submission. The flags a user
+ * namespace may not clear (nosuid, nodev, noexec, the atime ones) are kept. A mount that cannot be
+ * made read-only is named on stderr as `netlings-writable: PATH` when `report` is set (the probe).
+ * Then /dev/shm gets a tmpfs of the namespace's own (64 MiB), unless the stage is inside it.
+ */
+function readOnlyScript(stage: string, report: boolean): string[] {
+  const failed = report ? 'echo "netlings-writable: $mp" >&2' : 'true';
+  return [
+    'while read -r _ mp _ opts _; do',
+    '  mp=$(printf %b "$mp")',
+    '  case "$mp" in /proc|/proc/*) continue ;; esac',
+    '  case ",$opts," in *,ro,*) continue ;; esac',
+    "  keep=$(printf '%s\\n' \"$opts\" | tr , '\\n' | grep -xE 'nosuid|nodev|noexec|noatime|nodiratime|relatime|strictatime' | paste -sd, -) || true",
+    `  mount -o "remount,bind,ro\${keep:+,$keep}" "$mp" 2>/dev/null || ${failed}`,
+    'done < /proc/self/mounts',
+    `case ${shq(stage + '/')} in /dev/shm/*) ;; *) mount -t tmpfs -o size=64m,nosuid,nodev,mode=1777 tmpfs /dev/shm 2>/dev/null || ${report ? 'echo "netlings-writable: /dev/shm" >&2' : 'true'} ;; esac`,
+  ];
+}
+
 /** The namespace set-up run as the namespace's first process, before the worker replaces it. */
-function setupScript(stage: string, exec: string[]): string {
+function setupScript(stage: string, exec: string[], report = false): string {
   return [
     'set -e',
     'ip link set lo up',
-    'mount -o remount,bind,ro /',
+    ...readOnlyScript(stage, report),
     `mount --bind ${shq(stage)} ${shq(stage)}`,
     `mount -o remount,bind,rw ${shq(stage)}`,
     `mount --bind ${shq(path.join(stage, 'build'))} ${shq(buildDir)}`,
@@ -74,14 +96,23 @@ export function probeIsolation(want: 'auto' | IsolationKind, memoryMb: number): 
     const trial = path.join(os.tmpdir(), `netlings-probe-${process.pid}`);
     mkdirSync(path.join(trial, 'build'), { recursive: true });
     mkdirSync(buildDir, { recursive: true });
-    const r = spawnSync(UNSHARE[0] as string, [...UNSHARE.slice(1), 'sh', '-c', setupScript(trial, ['sh', '-c', `touch ${shq(path.join(trial, 'ok'))} && ! touch ${shq(path.join(repoRoot, '.netlings-probe-ro'))} 2>/dev/null`])], {
+    // The trial writes its own folder and /dev/shm (its own tmpfs: nothing may show outside), and must not write the repository.
+    const shm = `/dev/shm/netlings-probe-${process.pid}`;
+    const trialCommand = `touch ${shq(path.join(trial, 'ok'))} && ! touch ${shq(path.join(repoRoot, '.netlings-probe-ro'))} 2>/dev/null && { touch ${shq(shm)} 2>/dev/null || true; }`;
+    const r = spawnSync(UNSHARE[0] as string, [...UNSHARE.slice(1), 'sh', '-c', setupScript(trial, ['sh', '-c', trialCommand], true)], {
       encoding: 'utf8',
       timeout: 10_000,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const ok = r.status === 0 && existsSync(path.join(trial, 'ok'));
+    const writable = [...(r.stderr ?? '').matchAll(/^netlings-writable: (.*)$/gm)].map((m) => m[1] ?? '');
+    if (existsSync(shm)) {
+      writable.push('/dev/shm');
+      spawnSync('rm', ['-f', shm]);
+    }
     spawnSync('rm', ['-rf', trial]);
-    if (ok) return { kind: 'namespaces', network: 'a network namespace of its own: loopback only, no other host reachable', processes: 'PID 1 of a PID namespace of its own: nothing it starts outlives it', files: 'the file system read-only but for its own temporary folder', memory } satisfies Isolation;
+    const files = `the file system read-only but for its own temporary folder${writable.length ? ` (and ${[...new Set(writable)].join(', ')}, which could not be made read-only)` : ''}; /dev/shm a tmpfs of its own`;
+    if (ok) return { kind: 'namespaces', network: 'a network namespace of its own: loopback only, no other host reachable', processes: 'PID 1 of a PID namespace of its own: nothing it starts outlives it', files, memory } satisfies Isolation;
     const why = r.error ? `${r.error.message}` : (r.stderr || `exit ${r.status}`).trim().split('\n')[0];
     return plain(`namespaces unavailable (${why})`);
   })();
