@@ -128,6 +128,13 @@ export const mutants: Mutant[] = [
     catches: 'digest-and-lines-in-one-write',
     edits: [['    serveLines(socket, got.rest);', '    serveLines(socket, Buffer.alloc(0)); // the answer is done; lines come next']],
   },
+  {
+    id: 'rest-from-chunk-start',
+    file: 'src/server.ts',
+    bug: 'takes the bytes after the answer as chunk.subarray(32) of the read that completed it: right when the answer came in one read, lines lost when it was split',
+    catches: 'digest-and-lines-in-one-write',
+    edits: [['    serveLines(socket, got.rest);', '    serveLines(socket, chunk.subarray(DIGEST_BYTES)); // what follows the 32 bytes']],
+  },
   // --- refusing ------------------------------------------------------------------------------------
   {
     id: 'wrong-answer-kept-open',

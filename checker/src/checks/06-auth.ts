@@ -123,7 +123,7 @@ const serverChecks: CheckDef[] = [
     hint: 'The bytes after the 32 of the answer are the start of the conversation: hand them to the line service before any later data. Do not drop the rest of the chunk.',
     explores: true,
     async run(ctx) {
-      const { port } = await authServer(ctx);
+      const { port, program } = await authServer(ctx);
       await fixedThenSeeded(
         ctx,
         async () => {
@@ -135,6 +135,15 @@ const serverChecks: CheckDef[] = [
           const q = await authenticate(ctx, port, { after: 'quit\n', name: 'quit' });
           await expectServed(q.peer, 'bye', 'the reply to "quit", sent in the same write as the answer', 'the answer and "quit\\n" in one write', this.hint);
           await q.peer.expectClose({ what: 'bye' });
+          // The answer cut before its last byte, and the server seen idle (it has read those 31 bytes)
+          // before that byte and a line go in one write: the line starts where the answer ends in
+          // that read, not 32 bytes into it.
+          const s = await challengeOf(ctx, port, 'split');
+          const digest = hmac(SECRET, s.challenge);
+          await s.peer.send(digest.subarray(0, DIGEST_BYTES - 1));
+          await ctx.settle(program);
+          await s.peer.send(Buffer.concat([digest.subarray(DIGEST_BYTES - 1), Buffer.from('split\n')]));
+          await expectServed(s.peer, 'SPLIT', 'the reply to "split", sent in the same write as the last byte of the answer', `the answer's first ${DIGEST_BYTES - 1} bytes, then its last byte and "split\\n" in one write`, this.hint);
         },
         // The same bytes on two connections of their own, at once: the answer and what follows it cut
         // where the seed says (often next to the answer's end or a \n), then "ee\n" cut too. Each send
