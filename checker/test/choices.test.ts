@@ -114,19 +114,31 @@ describe('seeded sends', () => {
     const closers: (() => void)[] = [];
     try {
       const fake = await FakeUdpServer.start(transcript, (f) => closers.push(() => f.close()));
-      const fates: Fate[] = ['late', 'drop', 'twice', 'answer'];
+      const fates: Fate[] = ['late', 'drop', 'twice', 'answer', 'late', 'answer', 'late', 'answer'];
       fake.serve({ answer: (d) => d.toString('utf8').toUpperCase(), fate: () => fates.shift() ?? 'answer' });
       const peer = await DatagramPeer.open(fake.port, 'u1', transcript, (p) => closers.push(() => p.close()));
       await peer.send('one'); // held
       await peer.expectNoDatagram(100, 'nothing yet: the reply to "one" is held');
-      await peer.send('two'); // dropped: now the late reply to "one" comes
+      await peer.send('one'); // its resend, dropped: now the late reply to the first "one" comes
       await peer.expectDatagram('ONE');
-      await peer.expectNoDatagram(100, 'nothing for "two": it was dropped');
+      await peer.expectNoDatagram(100, 'nothing for the resend: it was dropped');
       await peer.send('three'); // twice
       await peer.expectDatagram('THREE');
       await peer.expectDatagram('THREE');
       await peer.send('four');
       await peer.expectDatagram('FOUR');
+      // Another line from the held one's port: a new socket may have got that port by chance, and
+      // would take the late reply for its answer. It is not sent.
+      await peer.send('five'); // held
+      await peer.send('six');
+      await peer.expectDatagram('SIX');
+      await peer.expectNoDatagram(100, 'no late reply to "five": "six" came from its port');
+      // From another port, the late reply goes where the held datagram came from.
+      const other = await DatagramPeer.open(fake.port, 'u2', transcript, (p) => closers.push(() => p.close()));
+      await peer.send('seven'); // held
+      await other.send('eight');
+      await peer.expectDatagram('SEVEN');
+      await other.expectDatagram('EIGHT');
     } finally {
       for (const c of closers) c();
     }

@@ -149,29 +149,49 @@ async function resendsFixed(ctx: CheckContext, hint: string): Promise<void> {
   expectStdout(program, ['HELLO', 'GRÜSS DICH'], hint);
 }
 
-/** client-late-duplicate's fixed case: the reply to the first "alpha" held until "beta" arrives. */
+/**
+ * client-late-duplicate's fixed case: the reply to the first "alpha" held until the next line
+ * arrives, then sent to where that first try came from. A new socket may get the port an old one
+ * had (Linux picks from about 28,000 at random), and then a late reply reaches it like an answer:
+ * when the next line comes from the held try's port, the held reply is dropped and that line's
+ * first try is held instead. A client with one socket for every line (the bug) sends every line from
+ * one port, so its last line gets the late reply; a correct client is misjudged only if its new
+ * sockets get the old port twice running (about 1 in 800 million).
+ */
 async function lateDuplicateFixed(ctx: CheckContext, hint: string): Promise<void> {
   const timeout = 400;
-  const { fake, program } = await startClient(ctx, 'alpha\nbeta\n', ['--timeout', String(timeout), '--retries', '3']);
-  const first = await fake.nextDatagram(program, timing.ready, 'the datagram "alpha"');
+  const lines = ['alpha', 'beta', 'gamma'];
+  const { fake, program } = await startClient(ctx, lines.map((l) => `${l}\n`).join(''), ['--timeout', String(timeout), '--retries', '3']);
+  let held = await fake.nextDatagram(program, timing.ready, 'the datagram "alpha"');
+  let k = 0; // the line whose first try's reply is held
   ctx.transcript.note('fake', 'the fake server holds its reply to the first "alpha": it will come late');
   for (;;) {
-    const d = await fake.nextDatagram(program, timeout + RESEND_SLACK_MS + timing.reply, 'the resend of "alpha", then "beta"', hint);
+    const line = lines[k] as string;
+    const next = lines[k + 1] as string;
+    const d = await fake.nextDatagram(program, timeout + RESEND_SLACK_MS + timing.reply, `the resend of "${line}", then "${next}"`, hint);
     const text = d.data.toString('utf8');
-    if (text === 'alpha') {
-      await fake.reply(d, 'ALPHA');
+    if (text === line) {
+      await fake.reply(d, upper(d.data));
       continue;
     }
-    if (text !== 'beta') {
-      throw new CheckFailure('WRONG_BYTES', `the client sent ${showBytes(d.data, 60)}, not "alpha" or "beta"`, { expected: '"alpha" (again) or "beta"', actual: showBytes(d.data), hint });
+    if (text !== next) {
+      throw new CheckFailure('WRONG_BYTES', `the client sent ${showBytes(d.data, 60)}, not "${line}" (again) or "${next}"`, { expected: `"${line}" (again) or "${next}"`, actual: showBytes(d.data), hint });
     }
-    ctx.transcript.note('fake', `"beta" arrived: now the late reply to the first "alpha" goes to where that try came from (port ${first.from.port}), then the reply to "beta"`);
-    await fake.reply(first, 'ALPHA');
-    await fake.reply(d, 'BETA');
+    const samePort = d.from.port === held.from.port && d.from.address === held.from.address;
+    if (samePort && k + 2 < lines.length) {
+      ctx.transcript.note('fake', `"${next}" came from the port the held try of "${line}" came from (${held.from.port}): a new socket can get an old one's port by chance, so the late reply would prove nothing; it is dropped, and the reply to the first "${next}" is held instead`);
+      held = d;
+      k++;
+      continue;
+    }
+    ctx.transcript.note('fake', `"${next}" arrived: now the late reply to the first "${line}" goes to where that try came from (port ${held.from.port}), then the reply to "${next}"`);
+    await fake.reply(held, upper(held.data));
+    await fake.reply(d, upper(d.data));
     break;
   }
+  fake.serve({ answer: upper }); // the lines after it, answered at once
   await expectExit(program, 0, 'its input ended and every line had its reply', hint);
-  expectStdout(program, ['ALPHA', 'BETA'], hint);
+  expectStdout(program, lines.map((l) => l.toUpperCase()), hint);
 }
 
 export const clientChecks: CheckDef[] = [

@@ -31,7 +31,8 @@ export interface UdpBehaviour {
  * What the network and the server do with one datagram: it is answered; answered twice (the copy
  * right after); dropped (no reply, as if lost on the way); or answered late: its reply is held and
  * sent, to where the datagram came from, when the next datagram arrives, before that one is handled
- * (by then the client has resent it, or gone on to its next line).
+ * (by then the client has resent it, or gone on to its next line). Not sent when that next datagram
+ * is another line from the same port: the client's new socket may have got the old port by chance.
  */
 export type Fate = 'answer' | 'twice' | 'drop' | 'late';
 
@@ -130,6 +131,12 @@ export class FakeUdpServer extends DatagramSocket {
       }
       for (const h of late) {
         if (this.stopped) return;
+        // Another line from the held try's port: a new socket that got the old one's port by chance
+        // (a correct client) would take the late reply for its answer. Not sent: it would prove nothing.
+        if (h.d.from.port === d.from.port && h.d.from.address === d.from.address && !h.d.data.equals(d.data)) {
+          this.transcript.note(this.name, `(datagram #${d.n}, another line, came from the port of #${h.d.n}: the late reply to #${h.d.n} is not sent, a new socket may get an old one's port by chance)`);
+          continue;
+        }
         this.transcript.note(this.name, `(datagram #${d.n} arrived: now the late reply to #${h.d.n}, to ${showAddress(h.d.from.address, h.d.from.port)})`);
         await this.reply(h.d, h.reply);
       }
