@@ -2,7 +2,7 @@
 // resolves (GitHub's anchor rules, Chinese headings too), every page is reachable from the README,
 // and each Chinese page matches its English one in everything fixed.
 
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, type Dirent } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../src/lessons.ts';
@@ -94,11 +94,16 @@ describe('Chinese pages', () => {
     expect(b.sections, 'per ## section: list items (the decisions) and table rows').toEqual(a.sections);
   });
 
-  it.each(lessonFolders.filter((l) => existsSync(path.join(repoRoot, 'solutions', l))))('solutions/%s has the same README.zh-CN.md as lessons/', (l) => {
-    const mine = path.join(repoRoot, 'lessons', l, 'README.zh-CN.md');
-    const copy = path.join(repoRoot, 'solutions', l, 'README.zh-CN.md');
-    expect(existsSync(copy), `${copy} is missing`).toBe(true);
-    if (existsSync(mine) && existsSync(copy)) expect(readFileSync(copy, 'utf8')).toBe(readFileSync(mine, 'utf8'));
+  // rustlings' layout: `diff -r lessons/NN solutions/NN` shows only the answer. The same files, and
+  // outside src/ (the READMEs in both languages, the manifest, package.json) the same bytes.
+  it.each(lessonFolders.filter((l) => existsSync(path.join(repoRoot, 'solutions', l))))('solutions/%s has the same files as lessons/, the same outside src/', (l) => {
+    const files = (root: string) => (readdirSync(root, { recursive: true, withFileTypes: true }) as Dirent[]).filter((e) => e.isFile() && !/(^|\/)(node_modules|\.turbo)(\/|$)/.test(path.relative(root, e.parentPath))).map((e) => path.relative(root, path.join(e.parentPath, e.name))).sort();
+    const mine = path.join(repoRoot, 'lessons', l);
+    const copy = path.join(repoRoot, 'solutions', l);
+    expect(files(copy)).toEqual(files(mine));
+    for (const f of files(mine).filter((f) => !f.startsWith(`src${path.sep}`))) {
+      expect(readFileSync(path.join(copy, f), 'utf8'), `solutions/${l}/${f} differs from lessons/${l}/${f}: copy it over`).toBe(readFileSync(path.join(mine, f), 'utf8'));
+    }
   });
 
   it.each(lessonFolders)('lessons/%s/README.md links to its Chinese version at the top', (l) => {
