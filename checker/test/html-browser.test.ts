@@ -169,7 +169,11 @@ describe.skipIf(!exe)(`the HTML report in headless chromium${why}`, () => {
   it('fits eight connections beside a server, its stdout and stderr on a laptop: one shared lane, each arrow naming its connection', () => {
     const { fixture, check } = page('many');
     expect(fixture.results.find((r) => r.id === 'survives-reset')?.status).toBe('pass');
-    expect(check.lanes.map((l) => l.label)).toEqual([expect.stringMatching(/^tester: \d+ connections$/), 'server', 'server stdout', 'server stderr']);
+    // (whether the server's stderr got a lane depends on which resets it saw as errors)
+    const labels = check.lanes.map((l) => l.label);
+    expect(labels[0]).toMatch(/^tester: \d+ connections$/);
+    expect(labels.slice(1, 3)).toEqual(['server', 'server stdout']);
+    expect(labels.filter((l) => l.startsWith('tester'))).toHaveLength(1);
     const rsts = check.arrows.filter((a) => a.cls.includes('signal rst'));
     expect(rsts.length).toBeGreaterThanOrEqual(6);
     expect(rsts.every((a) => /^c\d+ RST/.test(a.label.replace(/^.*?: /, '')))).toBe(true);
