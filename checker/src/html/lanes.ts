@@ -112,9 +112,8 @@ export function layout(events: TranscriptEvent[], target?: Target, endAt?: numbe
   // Too many lanes to read on a laptop without scrolling sideways (a check with eight connections
   // beside a server's stdout and stderr): each program's tester connections share one lane, every
   // arrow on it labelled with its connection.
-  const widthOf = (merge: boolean) =>
-    TIME_PX + groups.reduce((w, g) => w + LANE_PX * (1 + (merge ? Math.min(1, g.conns.length) : g.conns.length)) + STREAM_PX * (streams.get(g.name)?.size ?? 0), 0);
-  const merge = widthOf(false) > WIDTH_PX;
+  const width = TIME_PX + groups.reduce((w, g) => w + LANE_PX * (1 + g.conns.length) + STREAM_PX * (streams.get(g.name)?.size ?? 0), 0);
+  const merge = width > WIDTH_PX;
   const lanes: Lane[] = [];
   const connLane = new Map<string, number>();
   for (const g of groups) {
