@@ -51,16 +51,16 @@ const UNSHARE = ['unshare', '--user', '--map-root-user', '--net', '--pid', '--fo
  * Then /dev/shm gets a tmpfs of the namespace's own (64 MiB), unless the stage is inside it.
  */
 function readOnlyScript(stage: string, report: boolean): string[] {
-  const failed = report ? 'echo "netlings-writable: $mp" >&2' : 'true';
+  const failed = (mp: string) => (report ? `echo "netlings-writable: ${mp}" >&2` : 'true');
   return [
     'while read -r _ mp _ opts _; do',
     '  mp=$(printf %b "$mp")',
     '  case "$mp" in /proc|/proc/*) continue ;; esac',
     '  case ",$opts," in *,ro,*) continue ;; esac',
     "  keep=$(printf '%s\\n' \"$opts\" | tr , '\\n' | grep -xE 'nosuid|nodev|noexec|noatime|nodiratime|relatime|strictatime' | paste -sd, -) || true",
-    `  mount -o "remount,bind,ro\${keep:+,$keep}" "$mp" 2>/dev/null || ${failed}`,
+    `  mount -o "remount,bind,ro\${keep:+,$keep}" "$mp" 2>/dev/null || ${failed('$mp')}`,
     'done < /proc/self/mounts',
-    `case ${shq(stage + '/')} in /dev/shm/*) ;; *) mount -t tmpfs -o size=64m,nosuid,nodev,mode=1777 tmpfs /dev/shm 2>/dev/null || ${report ? 'echo "netlings-writable: /dev/shm" >&2' : 'true'} ;; esac`,
+    `case ${shq(stage + '/')} in /dev/shm/*) ;; *) mount -t tmpfs -o size=64m,nosuid,nodev,mode=1777 tmpfs /dev/shm 2>/dev/null || ${failed('/dev/shm')} ;; esac`,
   ];
 }
 

@@ -293,8 +293,8 @@ export class CheckContext {
     // A server gets the lesson's own arguments and environment (a folder, a secret) after the check's.
     const extras = role === 'server' ? this.serverExtras() : { args: [], env: undefined };
     const allEnv = { ...extras.env, ...env };
-    const port = Number(args[args.indexOf('--port') + 1]);
-    const fake = args.includes('--port') ? this.fakes.get(port) : undefined;
+    const at = args.indexOf('--port');
+    const fake = at >= 0 ? this.fakes.get(Number(args[at + 1])) : undefined;
     if (fake !== undefined) this.transcript.link(fake, label ?? role);
     return startProgram(
       { root: this.root, lesson: this.lesson, role, args: [...args, ...extras.args], transcript: this.transcript, ...(stdin !== undefined ? { stdin } : {}), label: label ?? role, env: allEnv },
@@ -337,7 +337,7 @@ export class CheckContext {
   async fakeServer(name?: string): Promise<FakeServer> {
     const fake = await FakeServer.start(this.transcript, name);
     this.defer(() => fake.close());
-    this.fakes.set(fake.port, name ?? 'fake');
+    this.fakes.set(fake.port, fake.name);
     return fake;
   }
 

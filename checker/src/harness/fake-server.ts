@@ -20,7 +20,8 @@ export class FakeServer {
 
   private constructor(
     transcript: Transcript,
-    private readonly name: string,
+    /** Its label in the transcript; its connections are name#1, name#2, … */
+    readonly name: string,
   ) {
     this.transcript = transcript;
     this.server = net.createServer({ allowHalfOpen: true }, (socket) => {

@@ -112,6 +112,12 @@ function rowHtml(row: Row, n: number, d: Diagram): string {
   }
 }
 
+/** What the fake UDP server did with a datagram, on its arrow: the arrow's class and the words. */
+const FATES = {
+  dropped: { cls: 'lost', text: '✕ dropped: as if lost on the way, it gets no reply' },
+  held: { cls: 'held', text: 'its reply is held: it comes late' },
+} as const;
+
 function bytesArrow(row: Extract<Row, { type: 'bytes' }>, n: number, d: Diagram): string {
   const ev = row.ev;
   const chunks = (ev.chunks ?? []).map(fromBase64);
@@ -128,9 +134,9 @@ function bytesArrow(row: Extract<Row, { type: 'bytes' }>, n: number, d: Diagram)
   // A datagram is whole: its number and the other end's port instead of a stream offset.
   const where = dg ? `datagram #${dg.n} ${ev.kind === 'recv' ? 'from' : 'to'} ${dg.peer}, ` : '';
   const meta = `${where}${plural(byteCount, 'byte')}${chunkCount > 1 ? ` in ${chunkCount} chunks` : ''}${dg ? '' : ` @${ev.offset ?? 0}`}${label.text ? '' : ', hex'}`;
-  const fate = row.fate === 'dropped' ? ' <span class="fate">✕ dropped: as if lost on the way, it gets no reply</span>' : row.fate === 'held' ? ' <span class="fate">its reply is held: it comes late</span>' : '';
-  const body = `${connTag(row.conn)}<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>${fate}`;
-  const cls = `bytes ${ev.kind}${dg ? ' datagram' : ''}${row.fate === 'dropped' ? ' lost' : row.fate === 'held' ? ' held' : ''}`;
+  const fate = row.fate ? FATES[row.fate] : undefined;
+  const body = `${connTag(row.conn)}<span class="bytes${label.text ? '' : ' binary'}">${label.html}</span> <span class="meta">${meta}</span>${fate ? ` <span class="fate">${fate.text}</span>` : ''}`;
+  const cls = `bytes ${ev.kind}${dg ? ' datagram' : ''}${fate ? ` ${fate.cls}` : ''}`;
   return arrow(row.from, row.to, n, cls, `${who(d, row.from, row.conn)} to ${who(d, row.to, row.conn)}: `, body, chunkCount);
 }
 

@@ -60,17 +60,13 @@ details.check.skip { border-left: 5px solid #b8c0c8; }
 .arrow.send { color: var(--send); }
 .arrow.recv { color: var(--recv); }
 .arrow .label { color: var(--fg); }
-.arrow.signal .line i { background: none; border-top: 2px dashed currentColor; height: 0; }
+.arrow.signal .line i, .arrow.lost .line i { background: none; border-top: 2px dashed currentColor; height: 0; }
 .arrow.connect { color: var(--line); }
 .arrow.fin { color: var(--fin); }
-.arrow.rst { color: var(--rst); }
-.arrow.rst.right .line::after { content: "✕"; border: 0; top: -11px; right: -6px; font-size: 15px; font-weight: 700; }
-.arrow.rst.left .line::before { content: "✕"; border: 0; top: -11px; left: -6px; font-size: 15px; font-weight: 700; }
+.arrow.rst, .arrow.lost { color: var(--rst); }
+.arrow.rst.right .line::after, .arrow.lost.right .line::after { content: "✕"; border: 0; top: -11px; right: -6px; font-size: 15px; font-weight: 700; }
+.arrow.rst.left .line::before, .arrow.lost.left .line::before { content: "✕"; border: 0; top: -11px; left: -6px; font-size: 15px; font-weight: 700; }
 .sig { font-weight: 700; font-size: 12px; letter-spacing: .04em; }
-.arrow.lost { color: var(--rst); }
-.arrow.lost .line i { background: none; border-top: 2px dashed currentColor; height: 0; }
-.arrow.lost.right .line::after { content: "✕"; border: 0; top: -11px; right: -6px; font-size: 15px; font-weight: 700; }
-.arrow.lost.left .line::before { content: "✕"; border: 0; top: -11px; left: -6px; font-size: 15px; font-weight: 700; }
 .arrow .fate { display: block; color: var(--rst); font-size: 13px; font-weight: 600; }
 .arrow.held .fate { color: var(--fin); }
 .arrow.connect .sig { font-weight: 500; }
@@ -101,7 +97,7 @@ details.fold > summary .how { color: var(--dim); font-size: 12px; }
 .legend { color: var(--dim); font-size: 12.5px; margin: .3rem 0 .8rem; }
 .legend .chunk { border: 1px solid #b9c4cf; border-radius: 3px; padding: 0 .2rem; background: #fff; }
 .legend .cut { color: var(--rst); font-weight: 700; }
-.k-arrow { color: var(--send); font-weight: 700; } .k-fin { color: var(--fin); font-weight: 700; } .k-rst { color: var(--rst); font-weight: 700; } .k-lost { color: var(--rst); font-weight: 700; }
+.k-arrow { color: var(--send); font-weight: 700; } .k-fin { color: var(--fin); font-weight: 700; } .k-rst, .k-lost { color: var(--rst); font-weight: 700; }
 .compare { display: grid; grid-template-columns: 1fr 1fr; gap: .8rem; margin: .6rem 0; }
 .compare figure, .hexdiff { margin: 0; }
 figcaption { font-weight: 600; font-size: 13px; color: var(--dim); margin-bottom: .15rem; }
