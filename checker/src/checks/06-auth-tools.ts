@@ -13,7 +13,7 @@ import type { CheckContext, RunningServer } from '../harness/check.ts';
 import { CheckFailure } from '../harness/errors.ts';
 import { hexDiff, showBytes } from '../harness/bytes.ts';
 import type { Peer } from '../harness/peer.ts';
-import { startServer, type Program } from '../harness/program.ts';
+import type { Program } from '../harness/program.ts';
 import { describePlan } from '../harness/choices.ts';
 import { pause, timing } from '../harness/timing.ts';
 import { Waiter } from '../harness/waiter.ts';
@@ -44,10 +44,7 @@ export function authServer(ctx: CheckContext, opts: { args?: string[]; env?: Rec
   const env = opts.env ?? secretEnv();
   const label = opts.label ?? 'server';
   noteEnv(ctx, label, env);
-  return startServer(
-    { root: ctx.root, lesson: ctx.lesson, transcript: ctx.transcript, label, args: ['--host', '127.0.0.1', '--port', '0', ...(opts.args ?? [])], env },
-    (c) => ctx.defer(c),
-  );
+  return ctx.ownServer(['--host', '127.0.0.1', '--port', '0', ...(opts.args ?? [])], label, env);
 }
 
 /** Starts a program with an environment, without waiting for a ready line (a client, a server expected to fail). */
