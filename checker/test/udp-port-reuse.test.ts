@@ -3,7 +3,8 @@
 // from; a correct client whose next line's socket got that port would take it for its answer. These
 // clients force the coincidence: the solution's client with its second line's socket bound to the
 // first line's port (a correct client that was unlucky once) must pass; with every line on the first
-// line's port (what one socket for every line does), it must still fail.
+// line's port (what one socket for every line does), it must still fail. Only the fixed case's client
+// is forced: the seeded one beside it keeps the system's ports.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -27,7 +28,9 @@ function reusing(name: string, reuse: string): Mutant {
     bug: 'binds a new socket to the port of the first line’s socket',
     catches: 'client-late-duplicate',
     edits: [
-      [SOCKET, `${SOCKET}  const n = ++asked;\n  if (firstPort !== undefined && (${reuse})) socket.bind(firstPort, '0.0.0.0');\n`],
+      // Only the fixed case's client (--timeout 400): the seeded one beside it keeps the system's ports,
+      // so the seed's doubled replies cannot meet a forced reuse.
+      [SOCKET, `${SOCKET}  const n = ++asked;\n  if (timeout === 400 && firstPort !== undefined && (${reuse})) socket.bind(firstPort, '0.0.0.0');\n`],
       [SEND, `      if (firstPort === undefined && tries === 1) socket.once('listening', () => (firstPort = socket.address().port));\n${SEND}`],
       ['function ask(', 'let asked = 0;\nlet firstPort: number | undefined;\n\nfunction ask('],
     ],

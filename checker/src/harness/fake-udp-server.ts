@@ -148,8 +148,10 @@ export class FakeUdpServer extends DatagramSocket {
       if (b.delayMs) await this.later(b.delayMs);
       if (this.stopped) return;
       if (b.decoy !== undefined) await this.decoy(d, b.decoy);
-      await this.reply(d, reply);
-      if (fate === 'twice') await this.reply(d, reply);
+      // The copy goes out right behind the reply, not a send's round trip later: a client that has
+      // its reply, closes that socket and opens the next line's could otherwise get the copy on its
+      // new socket, if the system gave that one the old port (a correct client, misjudged).
+      await Promise.all(fate === 'twice' ? [this.reply(d, reply), this.reply(d, reply)] : [this.reply(d, reply)]);
     };
     this.loop = (async () => {
       while (!this.stopped) {
